@@ -1,0 +1,142 @@
+// The hao123/Baidu `urlset` family (feed-formats.md A1–A3, A7, A8): one parser with an alias
+// table, because every navigator and emitter renamed or re-cased the same handful of fields
+// (startTime, starttime, start_time, startline …). Elements are matched by local name without
+// regard to case, `_` or `-`, so namespaced and snake_case variants read the same.
+import { load } from 'cheerio';
+// cheerio's node types (type-only, erased at runtime).
+import type { AnyNode, Element } from 'domhandler';
+import { xmlRootName } from '../detect';
+import { CrawlError } from '../errors';
+import { mapCategory } from '../normalize/category';
+import { collectDeals, type DealDraft } from '../normalize/deal';
+import { DEFAULT_FEED_TIME_ZONE, parseFeedTime } from '../normalize/time';
+import type { ParseContext, ParseResult } from '../types';
+
+/** Field → element names (normalised: lower case, no `_`/`-`) that carry it, best first. */
+const DISPLAY_FIELDS = {
+  loc: ['loc', 'goodssiteurl'],
+  identifier: ['identifier', 'goodsid', 'dealid'],
+  title: ['title', 'goodstitle', 'shorttitle', 'name'],
+  image: ['image', 'imageurl', 'goodsimageurl', 'smallimage'],
+  siteUrl: ['siteurl'],
+  city: ['city', 'cityname'],
+  district: ['range', 'district', 'area'],
+  start: ['starttime', 'startline', 'startdate', 'begintime', 'goodsstarttime'],
+  end: ['endtime', 'deadline', 'enddate', 'closetime', 'goodsdeadline'],
+  value: ['value', 'oriprice', 'goodsvalue', 'marketprice'],
+  price: ['price', 'curprice', 'goodsprice', 'teamprice'],
+  sold: ['bought', 'buyer', 'goodsbought'],
+  soldOut: ['soldout'],
+  category: ['category', 'sort', 'class', 'cate', 'kinds'],
+  subcategory: ['subcategory'],
+  tag: ['tag'],
+  seller: ['seller', 'goodsspname'],
+  phone: ['phone', 'goodsphone'],
+  address: ['address'],
+} as const;
+
+/** Branch fields inside `shops/shop` (团800: `addr` in some emitters, `address` in others). */
+const SHOP_FIELDS = {
+  name: ['name', 'shopseller'],
+  phone: ['tel', 'phone', 'shopphone', 'contact'],
+  address: ['addr', 'address', 'shopaddress'],
+  district: ['shoprange'],
+} as const;
+
+type Fields<Names extends Record<string, readonly string[]>> = Record<keyof Names, string | null>;
+
+export function parseUrlsetText(text: string, ctx: ParseContext): ParseResult {
+  const root = xmlRootName(text);
+  if (root !== 'urlset') {
+    throw new CrawlError('parse_error', `expected an <urlset> feed, found ${root ? `<${root}>` : 'no XML root element'}`);
+  }
+  // Whitespace before `<?xml` is an error to strict parsers; cheerio's xml mode tolerates it and
+  // a raw `&` in a title, which is why this family is read with it.
+  const $ = load(text.trimStart(), { xml: true });
+  const urlset = elementChildren($.root()[0]?.children ?? []).find((element) => keyOf(element) === 'urlset');
+  const items = elementChildren(urlset?.children ?? []).filter((element) => keyOf(element) === 'url');
+  const textOf = (element: Element) => $(element).text().trim() || null;
+  return collectDeals('hao123', items, (item) => readItem(item, textOf, ctx), ctx);
+}
+
+function readItem(item: Element, textOf: (element: Element) => string | null, ctx: ParseContext): DealDraft {
+  const data = childNamed(item, 'data');
+  const display = data && childNamed(data, 'display');
+  // display first: its fields are the deal's; data and url levels hold loc and the odd extra.
+  const levels = [display, data, item].filter((level): level is Element => level !== null);
+  const field = readFields(levels, DISPLAY_FIELDS, textOf);
+  const shop = firstShop(levels);
+  const shopField = shop ? readFields([shop], SHOP_FIELDS, textOf) : null;
+  const timeOptions = { timeZone: ctx.timeZone ?? DEFAULT_FEED_TIME_ZONE, clockOffsetSeconds: ctx.clockOffsetSeconds };
+  return {
+    externalId: field.identifier,
+    url: field.loc,
+    title: field.title,
+    imageUrl: field.image,
+    siteUrl: field.siteUrl,
+    city: field.city,
+    district: field.district ?? shopField?.district ?? null,
+    category: mapCategory(field.subcategory, field.category, field.tag),
+    price: field.price,
+    value: field.value,
+    currency: 'CNY',
+    sold: field.sold !== null && /^\d+$/.test(field.sold) ? Number(field.sold) : null,
+    soldOut: field.soldOut !== null && /^(?:yes|y|1|true)$/i.test(field.soldOut),
+    startsAt: parseFeedTime(field.start, timeOptions),
+    endsAt: parseFeedTime(field.end, timeOptions),
+    merchant: {
+      name: field.seller ?? shopField?.name ?? null,
+      phone: field.phone ?? shopField?.phone ?? null,
+      address: field.address ?? shopField?.address ?? null,
+    },
+  };
+}
+
+/** For each field, the first non-empty element among its names, searched level by level. */
+function readFields<Names extends Record<string, readonly string[]>>(
+  levels: readonly Element[],
+  names: Names,
+  textOf: (element: Element) => string | null,
+): Fields<Names> {
+  const byKey = new Map<string, string>();
+  for (const level of levels) {
+    for (const child of elementChildren(level.children)) {
+      const key = keyOf(child);
+      if (byKey.has(key)) continue;
+      // An empty element (<dpshopid></dpshopid>) counts as absent.
+      const value = textOf(child);
+      if (value !== null) byKey.set(key, value);
+    }
+  }
+  const fields = {} as Fields<Names>;
+  for (const field of Object.keys(names) as Array<keyof Names>) {
+    const found = names[field]?.find((name) => byKey.has(name));
+    fields[field] = found === undefined ? null : (byKey.get(found) ?? null);
+  }
+  return fields;
+}
+
+/** `shops/shop` sits under `data` (团800) or `display` (hao123 v2); 聚淘 spells it `componays/componay`. */
+function firstShop(levels: readonly Element[]): Element | null {
+  for (const level of levels) {
+    for (const [listName, shopName] of [['shops', 'shop'], ['componays', 'componay']] as const) {
+      const list = childNamed(level, listName);
+      const shop = list && childNamed(list, shopName);
+      if (shop) return shop;
+    }
+  }
+  return null;
+}
+
+function childNamed(parent: Element, key: string): Element | null {
+  return elementChildren(parent.children).find((child) => keyOf(child) === key) ?? null;
+}
+
+function elementChildren(nodes: readonly AnyNode[]): Element[] {
+  return nodes.filter((node): node is Element => node.type === 'tag');
+}
+
+/** `ns:Start_Time` → `starttime`. */
+function keyOf(element: Element): string {
+  return element.name.slice(element.name.indexOf(':') + 1).toLowerCase().replace(/[_-]/g, '');
+}

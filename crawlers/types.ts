@@ -1,0 +1,70 @@
+// The records that cross the crawler's stage boundaries: what a parser returns, and what
+// ingest hands to storage. Every format module produces exactly these shapes.
+
+/** A normalised deal, as every parser returns it and the JSON API serves it. */
+export interface DealRecord {
+  /** Site slug (ingest sets the registered site's; `dealnav parse` uses the feed's own host). */
+  site: string;
+  /** The feed's id for the deal, else derived from the canonical deal URL. */
+  externalId: string;
+  /** The click-out target, kept verbatim as the feed gave it (after resolving a relative URL). */
+  url: string;
+  title: string;
+  imageUrl: string | null;
+  /** Canonical city code from `data/cities.json` (`beijing`), the raw name when unknown, null when nationwide or absent. */
+  city: string | null;
+  /** True for deals sold everywhere (`全国`, "National"): they show in every city. */
+  nationwide: boolean;
+  /** Business district (商圈) where the feed gives one. */
+  district: string | null;
+  /** Portal taxonomy slug from `data/categories.json`, null when the source category is unknown. */
+  category: string | null;
+  /** Deal price in minor units of `currency` (fen for CNY, cents for USD). */
+  priceMinor: number;
+  /** Original ("worth") price in minor units, null when the feed gives none. */
+  valueMinor: number | null;
+  /** ISO 4217 code. */
+  currency: string;
+  /** Percent off, recomputed from price and value (never the feed's own figure); null without a value. */
+  discountPercent: number | null;
+  /** Units sold, null when unknown (Groupon's -1, or absent). */
+  sold: number | null;
+  soldOut: boolean;
+  /** UTC instants, ISO 8601 (`2026-11-25T16:00:00.000Z`). */
+  startsAt: string | null;
+  endsAt: string | null;
+  merchant: Merchant | null;
+}
+
+export interface Merchant {
+  name: string | null;
+  phone: string | null;
+  address: string | null;
+}
+
+/** An item the parser could not turn into a deal, with the reason in plain words. */
+export interface SkippedItem {
+  /** Something that identifies the item for a person: its id, URL or title, else its position. */
+  item: string;
+  reason: string;
+}
+
+export type FormatName = 'hao123' | 'groupon';
+
+export interface ParseResult {
+  format: FormatName;
+  deals: DealRecord[];
+  skipped: SkippedItem[];
+}
+
+/** What a parser needs to know about the feed besides its text. */
+export interface ParseContext {
+  /** The feed's URL, to resolve relative links and to name the site when the feed does not. */
+  feedUrl?: string;
+  /** IANA zone for times without an offset; default Asia/Shanghai for the Chinese formats. */
+  timeZone?: string;
+  /** Seconds to subtract from epoch times, for emitters that shift them (FanWe adds 8 h). */
+  clockOffsetSeconds?: number;
+  /** Upper bound on items read from one feed; the rest are skipped with a reason. */
+  maxItems?: number;
+}

@@ -1,0 +1,47 @@
+import { crawlFeed } from '../../../crawlers/ingest/crawl-feed';
+import { crawlSettings, resolveAllowPrivate, resolveDbPath } from '../../config';
+import { openStorage } from '../../storage';
+import { allowPrivateOption, commonHelp, dbOption, stringValue, UsageError, type Command } from '../command';
+import { describeReport } from '../crawl-report';
+
+export const crawlCommand: Command = {
+  name: 'crawl',
+  summary: 'crawl every active feed once (or one feed) and report what changed',
+  help: `Usage: dealnav crawl [--feed ID] [--db PATH] [--allow-private-network]
+
+Fetches each active feed once, whether or not it is due, and upserts its deals. A failed fetch
+or an unparseable answer changes no deals and is recorded on the crawl run.
+
+  --feed ID                  crawl only this feed (see dealnav feeds), even if it is paused
+${commonHelp.db}
+${commonHelp.allowPrivate}`,
+  options: { ...dbOption, ...allowPrivateOption, feed: { type: 'string' } },
+  async run(values) {
+    const storage = openStorage(resolveDbPath(stringValue(values, 'db')));
+    try {
+      const settings = crawlSettings(resolveAllowPrivate(values['allow-private-network'] === true));
+      const feedId = stringValue(values, 'feed');
+      const feeds = feedId === undefined
+        ? (await storage.feeds.list()).filter((feed) => feed.status === 'active')
+        : [await findFeed(storage, feedId)];
+      if (feeds.length === 0) console.log('no active feeds: register one with dealnav site add');
+      let failures = 0;
+      for (const [index, feed] of feeds.entries()) {
+        process.stdout.write(`[${index + 1}/${feeds.length}] ${feed.siteSlug} feed #${feed.id} ${feed.url} … `);
+        const report = await crawlFeed(storage, feed, settings);
+        console.log(describeReport(report));
+        if (report.outcome === 'failed') failures++;
+      }
+      return failures > 0 ? 1 : 0;
+    } finally {
+      await storage.close();
+    }
+  },
+};
+
+async function findFeed(storage: ReturnType<typeof openStorage>, raw: string) {
+  const id = Number(raw);
+  const feed = Number.isInteger(id) ? await storage.feeds.findById(id) : null;
+  if (!feed) throw new UsageError(`no feed with id '${raw}' (see dealnav feeds)`);
+  return feed;
+}

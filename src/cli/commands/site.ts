@@ -1,0 +1,79 @@
+import { resolveDbPath } from '../../config';
+import { isValidClickTemplate } from '../../revenue/click-url';
+import { openStorage } from '../../storage';
+import { registerSite } from '../../sites/register-site';
+import { commonHelp, dbOption, stringValue, UsageError, type Command } from '../command';
+
+export const siteCommand: Command = {
+  name: 'site',
+  summary: 'register a partner site and its feed, or list the sites',
+  help: `Usage:
+  dealnav site add NAME --home URL --feed URL [--format F] [--click-param NAME | --click-template T]
+                        [--slug SLUG] [--interval MINUTES] [--time-zone ZONE] [--db PATH]
+  dealnav site list [--db PATH]
+
+add    registers (or updates) a site and its deal feed; the feed is crawled on the next tick.
+         --format F           auto (default), hao123 or groupon
+         --click-param NAME   query parameter that carries the click id to the site (e.g. dnclick)
+         --click-template T   or a template starting with {url}, e.g. "{url}&ref={clickId}&sub={subId}"
+         --slug SLUG          short id used in URLs and the API (default: derived from the home URL)
+         --interval MINUTES   how often to crawl the feed (default 60)
+         --time-zone ZONE     IANA zone for feed times without an offset (default Asia/Shanghai for Chinese formats)
+list   prints every site with its feeds.
+
+${commonHelp.db}`,
+  options: {
+    ...dbOption,
+    home: { type: 'string' },
+    feed: { type: 'string' },
+    format: { type: 'string' },
+    'click-param': { type: 'string' },
+    'click-template': { type: 'string' },
+    slug: { type: 'string' },
+    interval: { type: 'string' },
+    'time-zone': { type: 'string' },
+  },
+  async run(values, positionals) {
+    const [action, ...names] = positionals;
+    const storage = openStorage(resolveDbPath(stringValue(values, 'db')));
+    try {
+      if (action === 'list') return await listSites(storage);
+      if (action !== 'add') throw new UsageError(action ? `unknown site action '${action}'` : 'say add or list');
+      const name = names.join(' ').trim();
+      const home = stringValue(values, 'home');
+      const feed = stringValue(values, 'feed');
+      if (!name || !home || !feed) throw new UsageError('site add needs NAME, --home URL and --feed URL');
+      const template = stringValue(values, 'click-template');
+      if (template && !isValidClickTemplate(template)) {
+        throw new UsageError('--click-template must start with {url} and use only {url}, {clickId} and {subId}');
+      }
+      const interval = stringValue(values, 'interval');
+      const result = await registerSite(storage, {
+        name, homeUrl: home, feedUrl: feed,
+        slug: stringValue(values, 'slug'),
+        format: stringValue(values, 'format') ?? 'auto',
+        clickParam: stringValue(values, 'click-param') ?? null,
+        clickTemplate: template ?? null,
+        intervalMinutes: interval === undefined ? undefined : Number(interval),
+        timeZone: stringValue(values, 'time-zone') ?? null,
+      });
+      console.log(`site ${result.site.slug} (#${result.site.id}) registered; feed #${result.feed.id} ${result.feed.url} every ${result.feed.intervalMinutes} min`);
+      return 0;
+    } finally {
+      await storage.close();
+    }
+  },
+};
+
+async function listSites(storage: ReturnType<typeof openStorage>): Promise<number> {
+  const sites = await storage.sites.list();
+  if (sites.length === 0) console.log('no sites yet: add one with dealnav site add');
+  for (const site of sites) {
+    const click = site.clickTemplate ?? (site.clickParam ? `?${site.clickParam}={clickId}` : 'no click id');
+    console.log(`#${site.id} ${site.slug}  ${site.name}  ${site.homeUrl}  [${site.status}]  click: ${click}`);
+    for (const feed of await storage.feeds.listForSite(site.id)) {
+      console.log(`    feed #${feed.id} ${feed.url} (${feed.format}, every ${feed.intervalMinutes} min, ${feed.status})`);
+    }
+  }
+  return 0;
+}

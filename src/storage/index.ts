@@ -1,0 +1,3 @@
+// Storage entry point: everything outside src/storage reaches the database through here.
+export type * from './types';
+export { openSqliteStorage as openStorage, migrateSqlite as migrateStorage } from './sqlite/index';

@@ -1,0 +1,199 @@
+// SQL for the `deals` and `deal_price_history` tables.
+import { createHash } from 'node:crypto';
+import type { DealRecord } from '../../../crawlers/types';
+import type { DealsRepository, RedirectTarget, SnapshotCounts, StoredDeal } from '../types';
+import type { SqliteDatabase } from './database';
+import { isoToMillis, toIso } from './time';
+
+interface DealRow {
+  id: number;
+  site_id: number;
+  site_slug: string;
+  site_name: string;
+  external_id: string;
+  url: string;
+  title: string;
+  image_url: string | null;
+  city: string | null;
+  nationwide: number;
+  district: string | null;
+  category: string | null;
+  price_minor: number;
+  value_minor: number | null;
+  currency: string;
+  discount_percent: number | null;
+  sold: number | null;
+  sold_out: number;
+  starts_at: number | null;
+  ends_at: number | null;
+  merchant_name: string | null;
+  merchant_phone: string | null;
+  merchant_address: string | null;
+  first_seen_at: number;
+  updated_at: number;
+}
+
+/** The state of a known deal that decides what a new snapshot changes. */
+interface KnownDeal {
+  id: number;
+  content_hash: string;
+  price_minor: number;
+  value_minor: number | null;
+  currency: string;
+  sold_out: number;
+  removed_at: number | null;
+}
+
+const toStoredDeal = (row: DealRow): StoredDeal => ({
+  id: row.id,
+  siteId: row.site_id,
+  site: row.site_slug,
+  siteName: row.site_name,
+  externalId: row.external_id,
+  url: row.url,
+  title: row.title,
+  imageUrl: row.image_url,
+  city: row.city,
+  nationwide: row.nationwide === 1,
+  district: row.district,
+  category: row.category,
+  priceMinor: row.price_minor,
+  valueMinor: row.value_minor,
+  currency: row.currency,
+  discountPercent: row.discount_percent,
+  sold: row.sold,
+  soldOut: row.sold_out === 1,
+  startsAt: toIso(row.starts_at),
+  endsAt: toIso(row.ends_at),
+  merchant: row.merchant_name || row.merchant_phone || row.merchant_address
+    ? { name: row.merchant_name, phone: row.merchant_phone, address: row.merchant_address }
+    : null,
+  firstSeenAt: new Date(row.first_seen_at).toISOString(),
+  updatedAt: new Date(row.updated_at).toISOString(),
+});
+
+/** Column values of a deal record, in the order the insert and update statements take them. */
+function dealColumns(deal: DealRecord) {
+  return {
+    url: deal.url,
+    title: deal.title,
+    image_url: deal.imageUrl,
+    city: deal.city,
+    nationwide: deal.nationwide ? 1 : 0,
+    district: deal.district,
+    category: deal.category,
+    price_minor: deal.priceMinor,
+    value_minor: deal.valueMinor,
+    currency: deal.currency,
+    discount_percent: deal.discountPercent,
+    sold: deal.sold,
+    sold_out: deal.soldOut ? 1 : 0,
+    starts_at: isoToMillis(deal.startsAt),
+    ends_at: isoToMillis(deal.endsAt),
+    merchant_name: deal.merchant?.name ?? null,
+    merchant_phone: deal.merchant?.phone ?? null,
+    merchant_address: deal.merchant?.address ?? null,
+  };
+}
+
+const contentHash = (columns: ReturnType<typeof dealColumns>): string =>
+  createHash('sha256').update(JSON.stringify(columns)).digest('base64url');
+
+const liveWhere = `d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now) AND s.status = 'active'`;
+const selectDeal = `SELECT d.*, s.slug AS site_slug, s.name AS site_name FROM deals d JOIN sites s ON s.id = d.site_id`;
+
+export function createDealsRepository(db: SqliteDatabase): DealsRepository {
+  const knownForFeed = db.prepare<[number], KnownDeal & { external_id: string }>(
+    'SELECT id, external_id, content_hash, price_minor, value_minor, currency, sold_out, removed_at FROM deals WHERE feed_id = ?');
+  const knownForSite = db.prepare<[number, string], KnownDeal>(
+    'SELECT id, content_hash, price_minor, value_minor, currency, sold_out, removed_at FROM deals WHERE site_id = ? AND external_id = ?');
+  const insert = db.prepare(`
+    INSERT INTO deals (site_id, feed_id, external_id, url, title, image_url, city, nationwide, district, category,
+      price_minor, value_minor, currency, discount_percent, sold, sold_out, starts_at, ends_at,
+      merchant_name, merchant_phone, merchant_address, content_hash, published_at, first_seen_at, updated_at)
+    VALUES (@site_id, @feed_id, @external_id, @url, @title, @image_url, @city, @nationwide, @district, @category,
+      @price_minor, @value_minor, @currency, @discount_percent, @sold, @sold_out, @starts_at, @ends_at,
+      @merchant_name, @merchant_phone, @merchant_address, @content_hash, COALESCE(@starts_at, @now), @now, @now)`);
+  const update = db.prepare(`
+    UPDATE deals SET feed_id = @feed_id, url = @url, title = @title, image_url = @image_url, city = @city,
+      nationwide = @nationwide, district = @district, category = @category, price_minor = @price_minor,
+      value_minor = @value_minor, currency = @currency, discount_percent = @discount_percent, sold = @sold,
+      sold_out = @sold_out, starts_at = @starts_at, ends_at = @ends_at, merchant_name = @merchant_name,
+      merchant_phone = @merchant_phone, merchant_address = @merchant_address, content_hash = @content_hash,
+      published_at = COALESCE(@starts_at, first_seen_at), updated_at = @now, removed_at = NULL
+    WHERE id = @id`);
+  const markRemoved = db.prepare<{ now: number; id: number }>('UPDATE deals SET removed_at = @now, updated_at = @now WHERE id = @id');
+  const history = db.prepare(`
+    INSERT INTO deal_price_history (deal_id, observed_at, price_minor, value_minor, currency, sold, sold_out)
+    VALUES (@deal_id, @now, @price_minor, @value_minor, @currency, @sold, @sold_out)`);
+  // Uses the deals_live_newest partial index.
+  const listLive = db.prepare<{ now: number; limit: number; offset: number }, DealRow>(`
+    ${selectDeal} WHERE ${liveWhere}
+    ORDER BY d.published_at DESC, d.id DESC LIMIT @limit OFFSET @offset`);
+  const countLive = db.prepare<{ now: number }, { total: number }>(
+    `SELECT count(*) AS total FROM deals d JOIN sites s ON s.id = d.site_id WHERE ${liveWhere}`);
+  const byId = db.prepare<[number], DealRow>(`${selectDeal} WHERE d.id = ?`);
+  const redirectTarget = db.prepare<[number], { deal_id: number; site_id: number; url: string; city: string | null; click_param: string | null; click_template: string | null }>(`
+    SELECT d.id AS deal_id, d.site_id, d.url, d.city, s.click_param, s.click_template
+    FROM deals d JOIN sites s ON s.id = d.site_id
+    WHERE d.id = ? AND s.status = 'active'`);
+
+  const applySnapshot = db.transaction((feed: { id: number; siteId: number }, deals: DealRecord[], now: number): SnapshotCounts => {
+    const counts: SnapshotCounts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
+    const known = new Map(knownForFeed.all(feed.id).map((row) => [row.external_id, row]));
+    const seen = new Set<string>();
+    for (const deal of deals) {
+      if (seen.has(deal.externalId)) continue; // a feed listing one deal twice: the first wins
+      seen.add(deal.externalId);
+      const columns = dealColumns(deal);
+      const hash = contentHash(columns);
+      const existing = known.get(deal.externalId) ?? knownForSite.get(feed.siteId, deal.externalId);
+      const params = { ...columns, feed_id: feed.id, content_hash: hash, now };
+      if (!existing) {
+        const { lastInsertRowid } = insert.run({ ...params, site_id: feed.siteId, external_id: deal.externalId });
+        history.run({ ...columns, deal_id: Number(lastInsertRowid), now });
+        counts.added++;
+        continue;
+      }
+      if (existing.content_hash === hash && existing.removed_at === null) {
+        counts.unchanged++;
+        continue;
+      }
+      update.run({ ...params, id: existing.id });
+      if (existing.removed_at !== null) counts.added++;
+      else counts.updated++;
+      if (existing.price_minor !== columns.price_minor || existing.value_minor !== columns.value_minor
+        || existing.currency !== columns.currency || existing.sold_out !== columns.sold_out || existing.removed_at !== null) {
+        history.run({ ...columns, deal_id: existing.id, now });
+      }
+    }
+    for (const [externalId, row] of known) {
+      if (!seen.has(externalId) && row.removed_at === null) {
+        markRemoved.run({ now, id: row.id });
+        counts.removed++;
+      }
+    }
+    return counts;
+  });
+
+  return {
+    async applyFeedSnapshot(feed, deals, now) {
+      return applySnapshot(feed, deals, now.getTime());
+    },
+    async listLive({ now, page, pageSize }) {
+      const at = now.getTime();
+      const rows = listLive.all({ now: at, limit: pageSize, offset: (page - 1) * pageSize });
+      return { deals: rows.map(toStoredDeal), total: countLive.get({ now: at })!.total };
+    },
+    async findById(id) {
+      const row = byId.get(id);
+      return row ? toStoredDeal(row) : null;
+    },
+    async findRedirectTarget(id): Promise<RedirectTarget | null> {
+      const row = redirectTarget.get(id);
+      return row
+        ? { dealId: row.deal_id, siteId: row.site_id, url: row.url, city: row.city, clickParam: row.click_param, clickTemplate: row.click_template }
+        : null;
+    },
+  };
+}

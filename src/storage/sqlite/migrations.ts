@@ -1,0 +1,167 @@
+// Versioned schema. Order matters: add new migrations at the end, never edit an applied one.
+// Times are INTEGER milliseconds since the epoch (UTC); money is INTEGER minor units with a
+// currency code beside it.
+import type { SqliteDatabase } from './database';
+
+const migrations: readonly string[] = [
+  // 1: the foundation: accounts, partner sites and their feeds, deals with price history,
+  // crawl runs, and clicks keyed by integer so conversions can reference them cheaply.
+  `
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+
+  CREATE TABLE users (
+    id            INTEGER PRIMARY KEY,
+    email         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('operator', 'owner')),
+    created_at    INTEGER NOT NULL
+  );
+
+  CREATE TABLE sites (
+    id                      INTEGER PRIMARY KEY,
+    slug                    TEXT NOT NULL UNIQUE,
+    name                    TEXT NOT NULL,
+    home_url                TEXT NOT NULL,
+    status                  TEXT NOT NULL DEFAULT 'active'
+                              CHECK (status IN ('pending', 'active', 'suspended', 'rejected')),
+    status_reason           TEXT,
+    click_param             TEXT,
+    click_template          TEXT,
+    owner_user_id           INTEGER REFERENCES users(id),
+    verification_token      TEXT,
+    verified_at             INTEGER,
+    attribution_window_days INTEGER NOT NULL DEFAULT 30,
+    created_at              INTEGER NOT NULL,
+    updated_at              INTEGER NOT NULL
+  );
+
+  CREATE TABLE feeds (
+    id                   INTEGER PRIMARY KEY,
+    site_id              INTEGER NOT NULL REFERENCES sites(id),
+    url                  TEXT NOT NULL,
+    format               TEXT NOT NULL DEFAULT 'auto',
+    time_zone            TEXT,
+    clock_offset_seconds INTEGER NOT NULL DEFAULT 0,
+    selectors_json       TEXT,
+    interval_minutes     INTEGER NOT NULL DEFAULT 60 CHECK (interval_minutes > 0),
+    status               TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused')),
+    paused_reason        TEXT,
+    etag                 TEXT,
+    last_modified        TEXT,
+    next_check_at        INTEGER NOT NULL DEFAULT 0,
+    last_checked_at      INTEGER,
+    last_success_at      INTEGER,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    last_error_code      TEXT,
+    last_error_message   TEXT,
+    created_at           INTEGER NOT NULL,
+    updated_at           INTEGER NOT NULL,
+    UNIQUE (site_id, url)
+  );
+  CREATE INDEX feeds_due ON feeds (status, next_check_at);
+
+  CREATE TABLE deals (
+    id               INTEGER PRIMARY KEY,
+    site_id          INTEGER NOT NULL REFERENCES sites(id),
+    feed_id          INTEGER NOT NULL REFERENCES feeds(id),
+    external_id      TEXT NOT NULL,
+    url              TEXT NOT NULL,
+    title            TEXT NOT NULL,
+    image_url        TEXT,
+    city             TEXT,
+    nationwide       INTEGER NOT NULL DEFAULT 0,
+    district         TEXT,
+    category         TEXT,
+    price_minor      INTEGER NOT NULL,
+    value_minor      INTEGER,
+    currency         TEXT NOT NULL,
+    discount_percent INTEGER,
+    sold             INTEGER,
+    sold_out         INTEGER NOT NULL DEFAULT 0,
+    starts_at        INTEGER,
+    ends_at          INTEGER,
+    merchant_name    TEXT,
+    merchant_phone   TEXT,
+    merchant_address TEXT,
+    content_hash     TEXT NOT NULL,
+    published_at     INTEGER NOT NULL,
+    first_seen_at    INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    removed_at       INTEGER,
+    UNIQUE (site_id, external_id)
+  );
+  CREATE INDEX deals_feed ON deals (feed_id);
+  CREATE INDEX deals_live_newest ON deals (published_at DESC, id DESC) WHERE removed_at IS NULL;
+
+  CREATE TABLE deal_price_history (
+    id          INTEGER PRIMARY KEY,
+    deal_id     INTEGER NOT NULL REFERENCES deals(id),
+    observed_at INTEGER NOT NULL,
+    price_minor INTEGER NOT NULL,
+    value_minor INTEGER,
+    currency    TEXT NOT NULL,
+    sold        INTEGER,
+    sold_out    INTEGER NOT NULL
+  );
+  CREATE INDEX deal_price_history_deal ON deal_price_history (deal_id, observed_at);
+
+  CREATE TABLE crawl_runs (
+    id            INTEGER PRIMARY KEY,
+    feed_id       INTEGER NOT NULL REFERENCES feeds(id),
+    started_at    INTEGER NOT NULL,
+    finished_at   INTEGER,
+    outcome       TEXT NOT NULL DEFAULT 'running'
+                    CHECK (outcome IN ('running', 'ok', 'not_modified', 'failed')),
+    http_status   INTEGER,
+    bytes         INTEGER,
+    format        TEXT,
+    items_seen    INTEGER NOT NULL DEFAULT 0,
+    added         INTEGER NOT NULL DEFAULT 0,
+    updated       INTEGER NOT NULL DEFAULT 0,
+    removed       INTEGER NOT NULL DEFAULT 0,
+    skipped       INTEGER NOT NULL DEFAULT 0,
+    skipped_json  TEXT,
+    error_code    TEXT,
+    error_message TEXT
+  );
+  CREATE INDEX crawl_runs_feed ON crawl_runs (feed_id, started_at DESC);
+
+  -- The public click id is derived from the integer key (see src/revenue/click-id.ts), so
+  -- inserts append to the table and a postback finds its click by primary key: no index on token.
+  CREATE TABLE clicks (
+    id           INTEGER PRIMARY KEY,
+    token        TEXT NOT NULL,
+    deal_id      INTEGER NOT NULL REFERENCES deals(id),
+    site_id      INTEGER NOT NULL REFERENCES sites(id),
+    created_at   INTEGER NOT NULL,
+    city         TEXT,
+    sub_id       TEXT,
+    referrer     TEXT,
+    user_agent   TEXT,
+    ip_hash      TEXT NOT NULL,
+    is_bot       INTEGER NOT NULL DEFAULT 0,
+    is_duplicate INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX clicks_site_time ON clicks (site_id, created_at);
+  `,
+];
+
+/** Applies every migration not yet applied, each in its own transaction. Returns the new version. */
+export function migrate(db: SqliteDatabase): { from: number; to: number } {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > migrations.length) {
+    throw new Error(`storage: database schema version ${from} is newer than this dealnav (${migrations.length})`);
+  }
+  for (let version = from + 1; version <= migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version - 1]!);
+      db.pragma(`user_version = ${version}`);
+    })();
+  }
+  return { from, to: migrations.length };
+}
+
+export const schemaVersion = migrations.length;

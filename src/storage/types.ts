@@ -1,0 +1,189 @@
+// The records storage hands to the rest of dealnav, and the repository contracts it keeps.
+// Callers see only these; the SQLite implementation lives in ./sqlite, and another backend
+// (PostgreSQL) would implement the same interfaces. Times cross this boundary as Date.
+import type { DealRecord } from '../../crawlers/types';
+
+export type SiteStatus = 'pending' | 'active' | 'suspended' | 'rejected';
+
+export interface Site {
+  id: number;
+  slug: string;
+  name: string;
+  homeUrl: string;
+  status: SiteStatus;
+  /** Query parameter that carries our click id to the site (`clickParam=dnclick`). */
+  clickParam: string | null;
+  /** Or a template such as `{url}&ref={clickId}`; wins over clickParam when both are set. */
+  clickTemplate: string | null;
+  createdAt: Date;
+}
+
+export interface NewSite {
+  slug: string;
+  name: string;
+  homeUrl: string;
+  clickParam?: string | null;
+  clickTemplate?: string | null;
+  status?: SiteStatus;
+}
+
+export type FeedFormatSetting = 'auto' | string;
+
+export interface Feed {
+  id: number;
+  siteId: number;
+  siteSlug: string;
+  url: string;
+  format: FeedFormatSetting;
+  timeZone: string | null;
+  clockOffsetSeconds: number;
+  intervalMinutes: number;
+  status: 'active' | 'paused';
+  etag: string | null;
+  lastModified: string | null;
+  nextCheckAt: Date;
+  lastCheckedAt: Date | null;
+  lastSuccessAt: Date | null;
+  consecutiveFailures: number;
+  lastErrorCode: string | null;
+  lastErrorMessage: string | null;
+}
+
+export interface NewFeed {
+  siteId: number;
+  url: string;
+  format?: FeedFormatSetting;
+  timeZone?: string | null;
+  intervalMinutes?: number;
+}
+
+/** A deal as stored: the parser's record plus the portal's own id and bookkeeping. */
+export interface StoredDeal extends DealRecord {
+  id: number;
+  siteId: number;
+  siteName: string;
+  firstSeenAt: string;
+  updatedAt: string;
+}
+
+export interface SnapshotCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+}
+
+export interface DealPage {
+  deals: StoredDeal[];
+  total: number;
+}
+
+/** What the click redirect needs, and nothing more. */
+export interface RedirectTarget {
+  dealId: number;
+  siteId: number;
+  url: string;
+  city: string | null;
+  clickParam: string | null;
+  clickTemplate: string | null;
+}
+
+export interface CrawlRunOutcome {
+  outcome: 'ok' | 'not_modified' | 'failed';
+  httpStatus: number | null;
+  bytes: number | null;
+  format: string | null;
+  itemsSeen: number;
+  counts: SnapshotCounts | null;
+  skipped: { item: string; reason: string }[];
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+export interface CrawlRun extends CrawlRunOutcome {
+  id: number;
+  feedId: number;
+  startedAt: Date;
+  finishedAt: Date | null;
+  durationMs: number | null;
+}
+
+export interface NewClick {
+  id: number;
+  token: string;
+  dealId: number;
+  siteId: number;
+  createdAt: Date;
+  city: string | null;
+  subId: string | null;
+  referrer: string | null;
+  userAgent: string | null;
+  ipHash: string;
+  isBot: boolean;
+  isDuplicate: boolean;
+}
+
+export interface StoredClick extends NewClick {}
+
+export interface SitesRepository {
+  upsert(site: NewSite): Promise<Site>;
+  findBySlug(slug: string): Promise<Site | null>;
+  list(): Promise<Site[]>;
+}
+
+export interface FeedsRepository {
+  /** Adds the feed, or returns the site's existing feed with that URL updated in place. */
+  upsert(feed: NewFeed): Promise<Feed>;
+  /** Points a site's only feed at a new URL (the demo's sample sites change port each run). */
+  replaceUrl(feedId: number, url: string): Promise<void>;
+  findById(id: number): Promise<Feed | null>;
+  listForSite(siteId: number): Promise<Feed[]>;
+  list(): Promise<Feed[]>;
+  /** Active feeds of active sites whose next check is due, oldest first. */
+  listDue(now: Date, limit: number): Promise<Feed[]>;
+  recordSuccess(id: number, result: { at: Date; etag: string | null; lastModified: string | null; nextCheckAt: Date }): Promise<void>;
+  recordFailure(id: number, result: { at: Date; code: string; message: string; nextCheckAt: Date }): Promise<void>;
+}
+
+export interface DealsRepository {
+  /**
+   * Makes the feed's live deals exactly `deals`, in one transaction: new ones added, known ones
+   * updated (with a price-history row when price or availability changed), the rest of the
+   * feed's deals marked removed. Nothing changes if it throws.
+   */
+  applyFeedSnapshot(feed: { id: number; siteId: number }, deals: DealRecord[], now: Date): Promise<SnapshotCounts>;
+  listLive(query: { now: Date; page: number; pageSize: number }): Promise<DealPage>;
+  findById(id: number): Promise<StoredDeal | null>;
+  /** A stored deal of an active site, for /go; null when there is none. */
+  findRedirectTarget(id: number): Promise<RedirectTarget | null>;
+}
+
+export interface CrawlRunsRepository {
+  start(feedId: number, at: Date): Promise<number>;
+  finish(runId: number, at: Date, outcome: CrawlRunOutcome): Promise<void>;
+  listForFeed(feedId: number, limit: number): Promise<CrawlRun[]>;
+}
+
+export interface ClicksRepository {
+  /** The highest click id stored, so a writer can hand out the next ones. */
+  maxId(): Promise<number>;
+  /** Inserts every click in one transaction; resolves once they are committed. */
+  insertBatch(clicks: NewClick[]): Promise<void>;
+  findById(id: number): Promise<StoredClick | null>;
+  count(): Promise<number>;
+}
+
+export interface SettingsRepository {
+  /** The value under `key`, created with `create()` the first time it is asked for. */
+  getOrCreate(key: string, create: () => string): Promise<string>;
+}
+
+export interface Storage {
+  sites: SitesRepository;
+  feeds: FeedsRepository;
+  deals: DealsRepository;
+  crawlRuns: CrawlRunsRepository;
+  clicks: ClicksRepository;
+  settings: SettingsRepository;
+  close(): Promise<void>;
+}

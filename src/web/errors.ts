@@ -1,0 +1,46 @@
+// Coded errors: the API and the pages answer the same failure the same way, never with a stack trace.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MessageKey } from './i18n';
+import { templateContext } from './i18n';
+
+export class HttpError extends Error {
+  constructor(readonly statusCode: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export const notFound = (code: string, message: string) => new HttpError(404, code, message);
+
+const headingFor = (status: number): MessageKey =>
+  status === 404 ? 'notFound' : status < 500 ? 'badRequest' : 'serverError';
+
+const wantsHtml = (request: FastifyRequest): boolean =>
+  !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+
+function send(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
+  reply.code(status);
+  if (wantsHtml(request)) {
+    const tr = request.translator;
+    return reply.view('error.njk', { ...templateContext(tr), heading: tr.t(headingFor(status)), message });
+  }
+  return reply.send({ statusCode: status, code, error: httpReason(status), message });
+}
+
+const httpReason = (status: number): string =>
+  ({ 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large', 429: 'Too Many Requests' } as Record<number, string>)[status]
+  ?? (status >= 500 ? 'Internal Server Error' : 'Error');
+
+export function registerErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) return send(request, reply, error.statusCode, error.code, error.message);
+    if ((error as FastifyError).validation) {
+      return send(request, reply, 400, 'DN_ERR_INVALID_REQUEST', error.message);
+    }
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    const message = status >= 500 ? 'Internal error; it has been logged.' : error.message;
+    return send(request, reply, status, error.code ?? 'DN_ERR_REQUEST', message);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    send(request, reply, 404, 'DN_ERR_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
+}

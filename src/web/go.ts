@@ -1,0 +1,46 @@
+// GET /go/:dealId: resolve the deal, commit the click, answer the redirect.
+import type { FastifyInstance } from 'fastify';
+import { notFound } from './errors';
+
+interface GoParams {
+  dealId: number;
+}
+
+interface GoQuery {
+  sub?: string;
+}
+
+export async function goRoutes(app: FastifyInstance): Promise<void> {
+  app.route<{ Params: GoParams; Querystring: GoQuery }>({
+    method: ['GET', 'HEAD'],
+    url: '/go/:dealId',
+    exposeHeadRoute: false,
+    schema: {
+      params: {
+        type: 'object',
+        required: ['dealId'],
+        properties: { dealId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+      },
+      querystring: {
+        type: 'object',
+        properties: { sub: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' } },
+      },
+    },
+    handler: async (request, reply) => {
+      const out = await app.clickService.clickOut({
+        dealId: request.params.dealId,
+        method: request.method,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+        referrer: request.headers.referer,
+        subId: request.query.sub ?? null,
+      });
+      if (!out) throw notFound('DN_ERR_DEAL_NOT_FOUND', `No deal with id ${request.params.dealId}`);
+      // Never cached (a cached redirect skips the click); partners that attribute by referrer see our origin only.
+      return reply
+        .header('Cache-Control', 'no-store')
+        .header('Referrer-Policy', 'origin')
+        .redirect(out.location, 302);
+    },
+  });
+}

@@ -1,0 +1,68 @@
+// Interface languages: the shopper's choice from Accept-Language, messages from ./messages,
+// and money and time formatted for that locale with Intl.
+import en from './messages/en.json';
+import zhCN from './messages/zh-CN.json';
+
+export const locales = ['zh-CN', 'en'] as const;
+export type Locale = (typeof locales)[number];
+export type MessageKey = keyof typeof en;
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+
+/** The best supported locale for an Accept-Language header; Chinese of any region reads zh-CN. */
+export function pickLocale(acceptLanguage: string | undefined): Locale {
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .filter((entry) => entry.tag && entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('zh')) return 'zh-CN';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'en';
+}
+
+export interface Translator {
+  locale: Locale;
+  t(key: MessageKey, values?: Record<string, string | number>): string;
+  money(minor: number, currency: string): string;
+  relativeTime(until: Date, now: Date): string;
+}
+
+export function translator(locale: Locale): Translator {
+  const messages = catalogues[locale];
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  return {
+    locale,
+    t: (key, values = {}) => messages[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`)),
+    money: (minor, currency) => formatMoney(locale, minor, currency),
+    relativeTime(until, now) {
+      const minutes = Math.round((until.getTime() - now.getTime()) / 60_000);
+      if (Math.abs(minutes) < 60) return relative.format(minutes, 'minute');
+      const hours = Math.round(minutes / 60);
+      if (Math.abs(hours) < 48) return relative.format(hours, 'hour');
+      return relative.format(Math.round(hours / 24), 'day');
+    },
+  };
+}
+
+/** Formats minor units exactly: the amount goes to Intl as a decimal string, never through a float. */
+export function formatMoney(locale: string, minor: number, currency: string): string {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const sign = minor < 0 ? '-' : '';
+  const units = String(Math.abs(minor)).padStart(digits + 1, '0');
+  const decimal = digits === 0 ? units : `${units.slice(0, -digits)}.${units.slice(-digits)}`;
+  // Intl formats decimal strings exactly (ECMA-402 NumberFormat v3); the cast is for older lib types.
+  return format.format(`${sign}${decimal}` as unknown as number);
+}
+
+/** The values every page template gets: its language and the message function. */
+export function templateContext(tr: Translator): { locale: Locale; t: Translator['t'] } {
+  return { locale: tr.locale, t: tr.t };
+}
