@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { detectFormat, looksLikeHtml, xmlRootName } from '../../crawlers/detect';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
+
+describe('detectFormat', () => {
+  it.each([
+    'hao123-v1-basic.xml',
+    'hao123-v2-categories-shops.xml',
+    'tuan800-ymd-times-shops-addr.xml',
+    'hao123-whitespace-before-prolog-raw-ampersand.xml',
+    'hao123-cdata-and-empty-elements.xml',
+    'hao123-namespaced-snake-case.xml',
+    'hao123-bad-items.xml',
+  ])('recognises %s as hao123', (name) => {
+    expect(detectFormat(fixture(name))).toBe('hao123');
+  });
+
+  it('recognises the Groupon fixture', () => {
+    expect(detectFormat(fixture('groupon-v2-two-options-sold-unknown.json'))).toBe('groupon');
+  });
+
+  it('looks past BOM, whitespace, prolog, comments and DOCTYPE, any case and prefix', () => {
+    const text = '\uFEFF \n<?xml version="1.0"?>\n<!-- feed -->\n<!DOCTYPE x [ <!ENTITY a "<b>"> ]>\n<t:URLSet xmlns:t="urn:x"></t:URLSet>';
+    expect(xmlRootName(text)).toBe('urlset');
+    expect(detectFormat(text)).toBe('hao123');
+  });
+
+  it('does not detect other roots or JSON shapes', () => {
+    expect(detectFormat('<rss version="2.0"><channel/></rss>')).toBeNull();
+    expect(detectFormat('<data><goodsdata/></data>')).toBeNull();
+    expect(detectFormat('{"deals": [{"title": "no options"}]}')).toBeNull();
+    expect(detectFormat('{"items": []}')).toBeNull();
+    expect(detectFormat('[1, 2]')).toBeNull();
+    expect(detectFormat('{"deals": [')).toBeNull();
+    expect(detectFormat('')).toBeNull();
+    expect(detectFormat('urlset')).toBeNull();
+  });
+
+  it('accepts an empty Groupon deal list', () => {
+    expect(detectFormat(' {"deals": [], "pagination": {"offset": 0, "count": 0}}')).toBe('groupon');
+  });
+});
+
+describe('looksLikeHtml', () => {
+  it('recognises HTML error pages and PHP warnings printed before a feed', () => {
+    expect(looksLikeHtml(fixture('html-error-page.html'))).toBe(true);
+    expect(looksLikeHtml('<html><body>Not found</body></html>')).toBe(true);
+    expect(looksLikeHtml('\n<br />\n<b>Warning</b>: mysql_connect() failed in api/baidu.php<?xml version="1.0"?><urlset/>')).toBe(true);
+  });
+
+  it('does not flag feeds, even when they carry HTML inside', () => {
+    expect(looksLikeHtml(fixture('hao123-cdata-and-empty-elements.xml'))).toBe(false);
+    expect(looksLikeHtml(fixture('groupon-v2-two-options-sold-unknown.json'))).toBe(false);
+  });
+});
