@@ -71,7 +71,7 @@ export function collectDeals<Item>(
 export function finishDeal(draft: DealDraft, ctx: ParseContext, position: number): FinishedItem {
   const title = cleanText(draft.title, LIMITS.title);
   const externalIdText = cleanText(draft.externalId, Number.MAX_SAFE_INTEGER);
-  const label = externalIdText ?? draft.url?.trim() ?? title ?? `item ${position}`;
+  const label = externalIdText ?? (draft.url?.trim() || null) ?? title ?? `item ${position}`;
   const skip = (reason: string): FinishedItem => ({ skipped: { item: label, reason } });
 
   if (!title) return skip('missing title');

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { notFound } from './errors';
 
 interface GoParams {
-  dealId: number;
+  dealId: string;
 }
 
 interface GoQuery {
@@ -19,7 +19,8 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
       params: {
         type: 'object',
         required: ['dealId'],
-        properties: { dealId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } },
+        // Digits only: no coercion of `1e3` or `0x10` into some other deal.
+        properties: { dealId: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } },
       },
       querystring: {
         type: 'object',
@@ -28,7 +29,7 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
     },
     handler: async (request, reply) => {
       const out = await app.clickService.clickOut({
-        dealId: request.params.dealId,
+        dealId: Number(request.params.dealId),
         method: request.method,
         ip: request.ip,
         userAgent: request.headers['user-agent'],

@@ -141,6 +141,7 @@ describe('finishDeal', () => {
     expect(reasonFor({ startsAt: new Date('2011-11-08T00:00:00Z'), endsAt: new Date('2011-11-01T00:00:00Z') })?.reason)
       .toBe('end time before start time');
     expect(reasonFor({ url: null, title: null })).toEqual({ item: 'item 3', reason: 'missing title' });
+    expect(reasonFor({ url: '  ', title: '烤串' })).toEqual({ item: '烤串', reason: 'missing deal URL' });
   });
 
   it('drops an unreadable value or image rather than the deal', () => {

@@ -1,0 +1,97 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/app';
+import { dealRecord } from '../helpers/deal-record';
+
+describe('GET /go/:dealId', () => {
+  let t: TestApp;
+  let dealId: number;
+
+  beforeEach(async () => {
+    t = await buildTestApp();
+    await t.storage.deals.applyFeedSnapshot(t.feed, [dealRecord({ externalId: 'a', url: 'http://www.letuan.example/team.php?id=3172' })], new Date());
+    dealId = (await t.storage.deals.listLive({ now: new Date(), page: 1, pageSize: 1 })).deals[0]!.id;
+  });
+  afterEach(async () => { await t.close(); });
+
+  /** Reads the clicks table through a second connection: what is there is on disk, not in our process. */
+  const clickTokensOnDisk = () => {
+    const db = new Database(t.dbFile, { readonly: true });
+    try {
+      return db.prepare('SELECT token, deal_id, sub_id, is_bot FROM clicks ORDER BY id').all() as { token: string; deal_id: number; sub_id: string | null; is_bot: number }[];
+    } finally {
+      db.close();
+    }
+  };
+
+  it('answers 302 to the stored deal URL with the click id, uncached, after the click is committed', async () => {
+    const response = await t.app.inject({ url: `/go/${dealId}?sub=home-top`, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0' } });
+    expect(response.statusCode).toBe(302);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['referrer-policy']).toBe('origin');
+    const location = new URL(response.headers.location as string);
+    expect(`${location.origin}${location.pathname}`).toBe('http://www.letuan.example/team.php');
+    expect(location.searchParams.get('id')).toBe('3172');
+    const clickId = location.searchParams.get('dnclick');
+    expect(clickId).toMatch(/^[0-9a-z]+-[A-Za-z0-9_-]{16}$/);
+    expect(clickTokensOnDisk()).toEqual([{ token: clickId, deal_id: dealId, sub_id: 'home-top', is_bot: 0 }]);
+  });
+
+  it('gives every click its own id', async () => {
+    const locations = await Promise.all(Array.from({ length: 20 }, () => t.app.inject({ url: `/go/${dealId}` }).then((r) => r.headers.location as string)));
+    const ids = locations.map((location) => new URL(location).searchParams.get('dnclick'));
+    expect(new Set(ids).size).toBe(20);
+    expect(clickTokensOnDisk().map((row) => row.token).sort()).toEqual([...ids].sort());
+  });
+
+  it('does not redirect when the click cannot be stored', async () => {
+    t.storage.clicks.insertBatch = async () => { throw new Error('disk full'); };
+    const response = await t.app.inject({ url: `/go/${dealId}`, headers: { accept: 'application/json' } });
+    expect(response.statusCode).toBe(500);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.body).not.toMatch(/disk full|at .*\.ts/);
+  });
+
+  it('marks bots and HEAD requests as not billable but still redirects them', async () => {
+    const bot = await t.app.inject({ url: `/go/${dealId}`, headers: { 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' } });
+    const head = await t.app.inject({ method: 'HEAD', url: `/go/${dealId}`, headers: { 'user-agent': 'Mozilla/5.0 Chrome/120.0' } });
+    expect([bot.statusCode, head.statusCode]).toEqual([302, 302]);
+    expect(clickTokensOnDisk().map((row) => row.is_bot)).toEqual([1, 1]);
+  });
+
+  it('answers 404 for an unknown deal and stores no click', async () => {
+    const response = await t.app.inject({ url: '/go/999999', headers: { accept: 'application/json' } });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: 'DN_ERR_DEAL_NOT_FOUND' });
+    expect(clickTokensOnDisk()).toEqual([]);
+  });
+
+  it.each([
+    ['/go/abc'], ['/go/-1'], ['/go/1e3'], ['/go/0'], ['/go/http%3A%2F%2Fevil.example'], [`/go/1?sub=${'x'.repeat(65)}`], ['/go/1?sub=%3Cscript%3E'],
+  ])('refuses %s with a 400 and no redirect', async (url) => {
+    const response = await t.app.inject({ url, headers: { accept: 'application/json' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(response.json().message).toBeTruthy();
+  });
+
+  it('never redirects outside the stored deal URL, whatever the query says', async () => {
+    const response = await t.app.inject({ url: `/go/${dealId}?url=http://evil.example/&redirect=http://evil.example/` });
+    expect(response.statusCode).toBe(302);
+    expect((response.headers.location as string).startsWith('http://www.letuan.example/team.php?id=3172')).toBe(true);
+  });
+});
+
+describe('GET /go/:dealId with a click template', () => {
+  it('fills {clickId} and {subId} after the verbatim deal URL', async () => {
+    const t = await buildTestApp({ clickTemplate: '{url}&from=dealnav&cid={clickId}&sub={subId}' });
+    try {
+      await t.storage.deals.applyFeedSnapshot(t.feed, [dealRecord({ externalId: 'a', url: 'http://www.haotuan.example/team.php?id=ht-1' })], new Date());
+      const [deal] = (await t.storage.deals.listLive({ now: new Date(), page: 1, pageSize: 1 })).deals;
+      const response = await t.app.inject({ url: `/go/${deal!.id}?sub=p1` });
+      expect(response.headers.location).toMatch(/^http:\/\/www\.haotuan\.example\/team\.php\?id=ht-1&from=dealnav&cid=[0-9a-z]+-[A-Za-z0-9_-]{16}&sub=p1$/);
+    } finally {
+      await t.close();
+    }
+  });
+});
