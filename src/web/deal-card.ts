@@ -1,5 +1,6 @@
 // What the listing shows of one deal, formatted for the shopper's locale.
 import type { StoredDeal } from '../storage';
+import { cityLabel } from './city-label';
 import type { Translator } from './i18n';
 
 export interface DealCard {
@@ -22,7 +23,7 @@ export function toDealCard(deal: StoredDeal, tr: Translator, now: Date): DealCar
     title: deal.title,
     imageUrl: deal.imageUrl,
     siteName: deal.siteName,
-    cityLabel: deal.nationwide ? tr.t('nationwide') : deal.city ?? '',
+    cityLabel: deal.nationwide ? tr.t('nationwide') : deal.city ? cityLabel(deal.city, tr.locale) : '',
     price: tr.money(deal.priceMinor, deal.currency),
     value: deal.valueMinor !== null && deal.valueMinor > deal.priceMinor ? tr.money(deal.valueMinor, deal.currency) : null,
     discountPercent: deal.discountPercent || null,

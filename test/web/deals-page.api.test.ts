@@ -38,6 +38,9 @@ describe('the deal listing page and /api/deals', () => {
     const en = await t.app.inject({ url: '/', headers: { 'accept-language': 'en-US' } });
     expect(en.body).toContain('Get this deal');
     expect(en.body).toContain('CN¥1,280.00');
+    // City codes display as names in the shopper's language.
+    expect(zh.body).toContain('<span class="deal-city">成都</span>');
+    expect(en.body).toContain('<span class="deal-city">Chengdu</span>');
   });
 
   it('pages the listing', async () => {

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../src/demo/run-demo';
 import { CHROMIUM_MISSING, chromiumPath, launchBrowser } from '../helpers/browser';
@@ -64,6 +64,9 @@ describe.skipIf(!chromiumPath() && !browserRequired)('demo in Chromium: listing 
     return page;
   }
 
+  const priceOf = (page: Page, title: string) =>
+    page.locator('li.deal', { has: page.locator('.deal-title', { hasText: title }) }).locator('.deal-price').textContent();
+
   it('lists the deals of all three sample sites, in Chinese for zh-CN', async () => {
     const page = await openListing({ locale: 'zh-CN' });
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
@@ -75,9 +78,10 @@ describe.skipIf(!chromiumPath() && !browserRequired)('demo in Chromium: listing 
 
     const prices = await page.locator('li.deal .deal-price').allTextContents();
     expect(prices).toContain('¥68.00');
-    expect(prices).toContain('$33.00');
-    // The Chinese deal next to its price, so prices are not merely present but on the right card.
-    expect(await page.locator('li.deal', { hasText: '川味火锅双人套餐' }).locator('.deal-price').textContent()).toBe('¥68.00');
+    expect(prices).toContain('US$33.00'); // how zh-CN writes dollars
+    // Each price on its own deal's card, not merely somewhere on the page.
+    expect(await priceOf(page, '川味火锅双人套餐')).toBe('¥68.00');
+    expect(await priceOf(page, 'Kayak Tour')).toBe('US$33.00');
 
     const goLinks = await page.locator('li.deal a.go').allTextContents();
     expect(goLinks.length).toBe(await deals.count());
@@ -94,7 +98,8 @@ describe.skipIf(!chromiumPath() && !browserRequired)('demo in Chromium: listing 
     expect(await page.locator('body').textContent()).not.toContain('去看看');
     const siteTexts = await page.locator('li.deal .deal-site').allTextContents();
     for (const name of SITE_NAMES) expect(siteTexts.some((text) => text.includes(name)), name).toBe(true);
-    expect(await page.locator('li.deal .deal-price').allTextContents()).toContain('$33.00');
+    expect(await priceOf(page, 'Kayak Tour')).toBe('$33.00');
+    expect(await priceOf(page, '川味火锅双人套餐')).toBe('CN¥68.00'); // how English writes yuan
   });
 
   it("clicking a deal's link lands on the sample site's deal page with a stored click id", async () => {
