@@ -8,6 +8,8 @@ export interface Answer {
   status?: number;
   headers?: Record<string, string>;
   body: string | Uint8Array;
+  /** Wait this long before answering. */
+  delayMs?: number;
 }
 
 export interface FeedServer {
@@ -32,8 +34,10 @@ export async function startFeedServer(): Promise<FeedServer> {
       response.writeHead(404).end('not found');
       return;
     }
-    response.writeHead(answer.status ?? 200, answer.headers ?? {});
-    response.end(answer.body);
+    setTimeout(() => {
+      response.writeHead(answer.status ?? 200, answer.headers ?? {});
+      response.end(answer.body);
+    }, answer.delayMs ?? 0);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -155,7 +155,18 @@ describe.skipIf(!chromiumPath() && !browserRequired)('demo in Chromium: listing 
     ];
     for (const { name, ...options } of sizes) {
       const page = await openListing({ locale: 'zh-CN', ...options });
+      // Bring the lazy-loaded pictures in before the full-page shot, and check that they all load.
+      await page.evaluate(async () => {
+        for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
+          window.scrollTo(0, y);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        window.scrollTo(0, 0);
+      });
       await page.waitForLoadState('networkidle');
+      await page.waitForFunction(() => [...document.images].every((image) => image.complete));
+      const broken = await page.evaluate(() => [...document.images].filter((image) => image.naturalWidth === 0).map((image) => image.src));
+      expect(broken, `${name}: pictures that did not load`).toEqual([]);
       // The page fits the screen: nothing wider than the viewport on a phone either.
       const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(scrollWidth, `${name}: no horizontal scrolling`).toBeLessThanOrEqual(options.viewport.width);
