@@ -49,7 +49,17 @@ export interface SkippedItem {
   reason: string;
 }
 
-export type FormatName = 'hao123' | 'groupon';
+export type FormatName =
+  | 'hao123' // urlset family: hao123/Baidu v1/v2, 团800, tuanp
+  | 'groupon' // Groupon API v2 / partner JSON
+  | 'goods360' // 360团购导航 data/goodsdata/goods
+  | 'sohu' // 搜狐 ActivitySet
+  | 'meituan' // Meituan API v1 response/deals/deal (Groupon v1 clone)
+  | 'rss' // RSS 2.0, with Google Merchant g: fields
+  | 'atom' // Atom 1.0, with Google Merchant g: fields
+  | 'jsonfeed' // JSON Feed 1.1 with the _deal extension
+  | 'jsonld' // HTML pages with schema.org Offer/Product JSON-LD
+  | 'html'; // HTML without structured data, read through the owner's CSS selectors
 
 export interface ParseResult {
   format: FormatName;
@@ -67,4 +77,18 @@ export interface ParseContext {
   clockOffsetSeconds?: number;
   /** Upper bound on items read from one feed; the rest are skipped with a reason. */
   maxItems?: number;
+  /** CSS selectors the site owner registered, for HTML pages without structured data. */
+  selectors?: HtmlSelectors;
+}
+
+/** Where the deals are on a plain HTML page; each field selector is relative to one item. */
+export interface HtmlSelectors {
+  item: string;
+  title: string;
+  price: string;
+  url: string;
+  value?: string;
+  image?: string;
+  endsAt?: string;
+  city?: string;
 }

@@ -6,6 +6,8 @@ import { collectDeals, type DealDraft } from '../normalize/deal';
 import { currencyExponent, fromMinorWithExponent, type Money } from '../normalize/money';
 import { parseFeedTime } from '../normalize/time';
 import type { Merchant, ParseContext, ParseResult } from '../types';
+import { detectJsonFormat } from '../detect';
+import type { FeedFormat } from './format';
 
 type JsonObject = Record<string, unknown>;
 
@@ -97,3 +99,11 @@ function string(value: unknown): string | null {
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+export const grouponFormat: FeedFormat = {
+  name: 'groupon',
+  label: 'Groupon API v2 / partner deal JSON',
+  syntax: 'json',
+  detect: (document) => document.syntax === 'json' && detectJsonFormat(document.json) === 'groupon',
+  parse: (document, ctx) => parseGrouponDocument(document.syntax === 'json' ? document.json : null, ctx),
+};

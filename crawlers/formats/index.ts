@@ -1,50 +1,35 @@
 // The parse stage's entry point: decoded text (or raw bytes) and a format, detected or given,
 // to deals. Pure: no I/O, so ingest, the CLI's `dealnav parse` and tests all call the same code.
 import { decodeFeedBytes } from '../decode';
-import { detectJsonFormat, looksLikeHtml, stripLeadingNoise, xmlRootName } from '../detect';
+import { looksLikeHtml, stripLeadingNoise, xmlRootName } from '../detect';
 import { CrawlError } from '../errors';
 import { isKnownTimeZone } from '../normalize/time';
 import type { FormatName, ParseContext, ParseResult } from '../types';
-import { parseGrouponDocument } from './groupon';
-import { parseUrlsetText } from './urlset';
+import type { FeedDocument } from './format';
+import { feedFormats } from './registry';
 
-export interface FeedFormat {
-  name: FormatName;
-  /** What site owners would call it, for messages and the registration form. */
-  label: string;
-  /** Whether the feed is JSON (parsed once, before detection) rather than XML text. */
-  syntax: 'json' | 'xml';
-}
+export { feedFormats } from './registry';
+export type { FeedDocument, FeedFormat } from './format';
 
-export const feedFormats: readonly FeedFormat[] = [
-  { name: 'hao123', label: 'hao123 / Baidu urlset (incl. 团800, tuanp variants)', syntax: 'xml' },
-  { name: 'groupon', label: 'Groupon API v2 / partner deal JSON', syntax: 'json' },
-];
+export const formatNames = (): FormatName[] => feedFormats.map((format) => format.name);
 
 export function parseFeedText(text: string, format: FormatName | 'auto', ctx: ParseContext): ParseResult {
   if (ctx.timeZone !== undefined && !isKnownTimeZone(ctx.timeZone)) {
     throw new CrawlError('parse_error', `unknown time zone "${ctx.timeZone}" in the feed settings`);
   }
-  const body = stripLeadingNoise(text);
-  if (body === '') throw new CrawlError('not_a_feed', 'the response is empty');
-  if (looksLikeHtml(body)) throw new CrawlError('not_a_feed', 'the response is an HTML page, not a feed');
-
-  const syntax = body.startsWith('{') || body.startsWith('[') ? 'json' : body.startsWith('<') ? 'xml' : null;
-  if (syntax === null) throw new CrawlError('not_a_feed', 'the response is neither XML nor JSON');
-
-  if (syntax === 'json') {
-    const document = parseJson(body);
-    const name = format === 'auto' ? detectJsonFormat(document) : format;
-    if (name === 'groupon') return parseGrouponDocument(document, ctx);
-    if (name === null) throw new CrawlError('format_unknown', 'JSON in no known deal format (expected a "deals" list with "options")');
-    throw new CrawlError('parse_error', `expected ${describe(name)} but the feed is JSON`);
+  const document = readDocument(text);
+  if (format !== 'auto') {
+    const chosen = feedFormats.find((candidate) => candidate.name === format);
+    if (!chosen) throw new CrawlError('parse_error', `unknown format "${format}"`);
+    if (chosen.syntax !== document.syntax) {
+      if (document.syntax === 'html') throw unknownFormat(document);
+      throw new CrawlError('parse_error', `expected ${chosen.label} but the feed is ${document.syntax.toUpperCase()}`);
+    }
+    return chosen.parse(document, ctx);
   }
-
-  const root = xmlRootName(body);
-  const name = format === 'auto' ? (root === 'urlset' ? 'hao123' : null) : format;
-  if (name === 'hao123') return parseUrlsetText(body, ctx);
-  if (name === null) throw new CrawlError('format_unknown', `XML with root element <${root ?? '?'}> is in no known deal format`);
-  throw new CrawlError('parse_error', `expected ${describe(name)} but the feed is XML`);
+  const detected = feedFormats.find((candidate) => candidate.syntax === document.syntax && candidate.detect(document, ctx));
+  if (detected) return detected.parse(document, ctx);
+  throw unknownFormat(document);
 }
 
 /** Decode (see decode.ts for the charset rules) and parse. */
@@ -58,14 +43,29 @@ export function parseFeedBytes(
   return parseFeedText(decodeFeedBytes(bytes, contentType).text, format, ctx);
 }
 
+/** Classifies the text as JSON, XML or an HTML page; anything else is not a feed. */
+function readDocument(text: string): FeedDocument {
+  const body = stripLeadingNoise(text);
+  if (body === '') throw new CrawlError('not_a_feed', 'the response is empty');
+  if (looksLikeHtml(body)) return { syntax: 'html', text: body };
+  if (body.startsWith('{') || body.startsWith('[')) return { syntax: 'json', text: body, json: parseJson(body) };
+  const root = body.startsWith('<') ? xmlRootName(body) : null;
+  if (root === null) throw new CrawlError('not_a_feed', 'the response is neither XML nor JSON');
+  return { syntax: 'xml', text: body, root };
+}
+
+function unknownFormat(document: FeedDocument): CrawlError {
+  switch (document.syntax) {
+    case 'html': return new CrawlError('not_a_feed', 'the response is an HTML page, not a feed');
+    case 'json': return new CrawlError('format_unknown', 'JSON in no known deal format');
+    case 'xml': return new CrawlError('format_unknown', `XML with root element <${document.root}> is in no known deal format`);
+  }
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new CrawlError('parse_error', `broken JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-function describe(name: FormatName): string {
-  return feedFormats.find((format) => format.name === name)?.label ?? name;
 }

@@ -11,6 +11,7 @@ import { mapCategory } from '../normalize/category';
 import { collectDeals, type DealDraft } from '../normalize/deal';
 import { DEFAULT_FEED_TIME_ZONE, parseFeedTime } from '../normalize/time';
 import type { ParseContext, ParseResult } from '../types';
+import type { FeedFormat } from './format';
 
 /** Field → element names (normalised: lower case, no `_`/`-`) that carry it, best first. */
 const DISPLAY_FIELDS = {
@@ -140,3 +141,11 @@ function elementChildren(nodes: readonly AnyNode[]): Element[] {
 function keyOf(element: Element): string {
   return element.name.slice(element.name.indexOf(':') + 1).toLowerCase().replace(/[_-]/g, '');
 }
+
+export const urlsetFormat: FeedFormat = {
+  name: 'hao123',
+  label: 'hao123 / Baidu urlset (incl. 团800, tuanp variants)',
+  syntax: 'xml',
+  detect: (document) => document.syntax === 'xml' && document.root === 'urlset',
+  parse: (document, ctx) => parseUrlsetText(document.text, ctx),
+};
