@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CrawlSettings } from '../crawlers/ingest/crawl-feed';
 import { DEFAULT_FETCH_LIMITS, DEFAULT_USER_AGENT } from '../crawlers/fetch';
+import { HostGate } from '../crawlers/fetch/host-gate';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -39,5 +40,7 @@ export function crawlSettings(allowPrivateNetwork: boolean): CrawlSettings {
   return {
     fetch: { ...DEFAULT_FETCH_LIMITS, allowPrivateNetwork, userAgent: DEFAULT_USER_AGENT },
     maxItems: 100_000,
+    pauseAfterFailures: 8,
+    hostGate: new HostGate(1000),
   };
 }

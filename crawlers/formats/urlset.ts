@@ -3,8 +3,6 @@
 // (startTime, starttime, start_time, startline …). Elements are matched by local name without
 // regard to case, `_` or `-`, so namespaced and snake_case variants read the same.
 import { load } from 'cheerio';
-// cheerio's node types (type-only, erased at runtime).
-import type { AnyNode, Element } from 'domhandler';
 import { xmlRootName } from '../detect';
 import { CrawlError } from '../errors';
 import { mapCategory } from '../normalize/category';
@@ -12,6 +10,7 @@ import { collectDeals, type DealDraft } from '../normalize/deal';
 import { DEFAULT_FEED_TIME_ZONE, parseFeedTime } from '../normalize/time';
 import type { ParseContext, ParseResult } from '../types';
 import type { FeedFormat } from './format';
+import { childNamed, elementChildren, keyOf, readFields, type Element } from './xml';
 
 /** Field → element names (normalised: lower case, no `_`/`-`) that carry it, best first. */
 const DISPLAY_FIELDS = {
@@ -43,8 +42,6 @@ const SHOP_FIELDS = {
   address: ['addr', 'address', 'shopaddress'],
   district: ['shoprange'],
 } as const;
-
-type Fields<Names extends Record<string, readonly string[]>> = Record<keyof Names, string | null>;
 
 export function parseUrlsetText(text: string, ctx: ParseContext): ParseResult {
   const root = xmlRootName(text);
@@ -93,30 +90,6 @@ function readItem(item: Element, textOf: (element: Element) => string | null, ct
   };
 }
 
-/** For each field, the first non-empty element among its names, searched level by level. */
-function readFields<Names extends Record<string, readonly string[]>>(
-  levels: readonly Element[],
-  names: Names,
-  textOf: (element: Element) => string | null,
-): Fields<Names> {
-  const byKey = new Map<string, string>();
-  for (const level of levels) {
-    for (const child of elementChildren(level.children)) {
-      const key = keyOf(child);
-      if (byKey.has(key)) continue;
-      // An empty element (<dpshopid></dpshopid>) counts as absent.
-      const value = textOf(child);
-      if (value !== null) byKey.set(key, value);
-    }
-  }
-  const fields = {} as Fields<Names>;
-  for (const field of Object.keys(names) as Array<keyof Names>) {
-    const found = names[field]?.find((name) => byKey.has(name));
-    fields[field] = found === undefined ? null : (byKey.get(found) ?? null);
-  }
-  return fields;
-}
-
 /** `shops/shop` sits under `data` (团800) or `display` (hao123 v2); 聚淘 spells it `componays/componay`. */
 function firstShop(levels: readonly Element[]): Element | null {
   for (const level of levels) {
@@ -127,19 +100,6 @@ function firstShop(levels: readonly Element[]): Element | null {
     }
   }
   return null;
-}
-
-function childNamed(parent: Element, key: string): Element | null {
-  return elementChildren(parent.children).find((child) => keyOf(child) === key) ?? null;
-}
-
-function elementChildren(nodes: readonly AnyNode[]): Element[] {
-  return nodes.filter((node): node is Element => node.type === 'tag');
-}
-
-/** `ns:Start_Time` → `starttime`. */
-function keyOf(element: Element): string {
-  return element.name.slice(element.name.indexOf(':') + 1).toLowerCase().replace(/[_-]/g, '');
 }
 
 export const urlsetFormat: FeedFormat = {

@@ -2,9 +2,10 @@
 // A failed fetch or an unparseable answer changes no deals; the run records why.
 import type { Feed, SnapshotCounts, Storage } from '../../src/storage';
 import { CrawlError } from '../errors';
-import { fetchFeed } from '../fetch';
+import { fetchFeed, HttpStatusError } from '../fetch';
+import type { HostGate } from '../fetch/host-gate';
 import type { FetchOptions } from '../fetch/fetch-feed';
-import { parseFeedBytes } from '../formats';
+import { formatNames, parseFeedBytes } from '../formats';
 import type { FormatName, SkippedItem } from '../types';
 import { nextCheckAfterFailure, nextCheckAfterSuccess } from '../schedule/next-check';
 
@@ -12,6 +13,10 @@ export interface CrawlSettings {
   fetch: Omit<FetchOptions, 'etag' | 'lastModified'>;
   /** Upper bound on deals read from one feed. */
   maxItems: number;
+  /** Consecutive failures after which a feed is paused and flagged instead of retried forever. */
+  pauseAfterFailures: number;
+  /** One request at a time per host, with a gap; shared by every crawl of one process. */
+  hostGate: HostGate;
 }
 
 export interface CrawlReport {
@@ -22,6 +27,8 @@ export interface CrawlReport {
   counts: SnapshotCounts | null;
   skipped: SkippedItem[];
   error: { code: string; message: string } | null;
+  /** Set when this run paused the feed. */
+  pausedReason: string | null;
   durationMs: number;
 }
 
@@ -31,7 +38,8 @@ export async function crawlFeed(storage: Storage, feed: Feed, settings: CrawlSet
   let httpStatus: number | null = null;
   let bytes: number | null = null;
   try {
-    const response = await fetchFeed(feed.url, { ...settings.fetch, etag: feed.etag, lastModified: feed.lastModified });
+    const response = await settings.hostGate.run(feed.url, () =>
+      fetchFeed(feed.url, { ...settings.fetch, etag: feed.etag, lastModified: feed.lastModified }));
     httpStatus = response.status;
     bytes = response.bytes;
     const validators = { etag: response.etag ?? feed.etag, lastModified: response.lastModified ?? feed.lastModified };
@@ -43,6 +51,7 @@ export async function crawlFeed(storage: Storage, feed: Feed, settings: CrawlSet
       timeZone: feed.timeZone ?? undefined,
       clockOffsetSeconds: feed.clockOffsetSeconds,
       maxItems: settings.maxItems,
+      selectors: feed.selectors ?? undefined,
     });
     const itemsSeen = parsed.deals.length + parsed.skipped.length;
     if (itemsSeen > 0 && parsed.deals.length === 0) {
@@ -66,7 +75,7 @@ export async function crawlFeed(storage: Storage, feed: Feed, settings: CrawlSet
       ...result, httpStatus, bytes, errorCode: null, errorMessage: null,
     });
     await storage.feeds.recordSuccess(feed.id, { at, ...validators, nextCheckAt: nextCheckAfterSuccess(feed, at) });
-    return { feedId: feed.id, ...result, error: null, durationMs: at.getTime() - startedAt.getTime() };
+    return { feedId: feed.id, ...result, error: null, pausedReason: null, durationMs: at.getTime() - startedAt.getTime() };
   }
 
   async function fail(error: CrawlError): Promise<CrawlReport> {
@@ -76,16 +85,26 @@ export async function crawlFeed(storage: Storage, feed: Feed, settings: CrawlSet
       outcome: 'failed', httpStatus, bytes, format: null, itemsSeen: 0, counts: null, skipped: [],
       errorCode: error.code, errorMessage: error.message,
     });
-    const retryAfterSeconds = (error as CrawlError & { retryAfterSeconds?: number | null }).retryAfterSeconds ?? null;
+    const retryAfterSeconds = error instanceof HttpStatusError ? error.retryAfterSeconds : null;
+    if (retryAfterSeconds) settings.hostGate.deferHost(feed.url, retryAfterSeconds);
     await storage.feeds.recordFailure(feed.id, {
       at, code: error.code, message: error.message, nextCheckAt: nextCheckAfterFailure(feed, at, retryAfterSeconds),
     });
+    const pausedReason = pauseReason(error, feed.consecutiveFailures + 1, settings.pauseAfterFailures);
+    if (pausedReason) await storage.feeds.pause(feed.id, pausedReason);
     return {
       feedId: feed.id, outcome: 'failed', format: null, itemsSeen: 0, counts: null, skipped: [],
-      error: { code: error.code, message: error.message }, durationMs: at.getTime() - startedAt.getTime(),
+      error: { code: error.code, message: error.message }, pausedReason, durationMs: at.getTime() - startedAt.getTime(),
     };
   }
 }
 
+/** Why a failure should stop the polling: the feed is gone for good, or it kept failing. */
+function pauseReason(error: CrawlError, failures: number, limit: number): string | null {
+  if (error.httpStatus === 410) return 'the feed answered 410 Gone';
+  if (failures >= limit) return `${failures} failures in a row, the last: ${error.code} ${error.message}`;
+  return null;
+}
+
 const asFormat = (setting: string): FormatName | 'auto' =>
-  setting === 'hao123' || setting === 'groupon' ? setting : 'auto';
+  (formatNames() as string[]).includes(setting) ? (setting as FormatName) : 'auto';

@@ -1,5 +1,6 @@
 // Registering a partner site and its feed: the rules shared by the CLI, the demo and, later, the owners' pages.
 import type { Feed, Site, Storage } from '../storage';
+import { formatNames } from '../../crawlers/formats';
 import { isValidClickTemplate } from '../revenue/click-url';
 
 export interface SiteRegistration {
@@ -14,15 +15,13 @@ export interface SiteRegistration {
   timeZone?: string | null;
 }
 
-export const feedFormats = ['auto', 'hao123', 'groupon'] as const;
 
 export async function registerSite(storage: Storage, registration: SiteRegistration): Promise<{ site: Site; feed: Feed }> {
   const homeUrl = httpUrl(registration.homeUrl, 'home URL');
   const feedUrl = httpUrl(registration.feedUrl, 'feed URL');
   const format = registration.format ?? 'auto';
-  if (!(feedFormats as readonly string[]).includes(format)) {
-    throw new Error(`unknown feed format '${format}' (use ${feedFormats.join(', ')})`);
-  }
+  const known = ['auto', ...formatNames()];
+  if (!known.includes(format)) throw new Error(`unknown feed format '${format}' (use ${known.join(', ')})`);
   const interval = registration.intervalMinutes ?? 60;
   if (!Number.isInteger(interval) || interval < 1 || interval > 24 * 60) {
     throw new Error('the crawl interval must be a whole number of minutes from 1 to 1440');

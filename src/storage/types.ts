@@ -1,7 +1,7 @@
 // The records storage hands to the rest of dealnav, and the repository contracts it keeps.
 // Callers see only these; the SQLite implementation lives in ./sqlite, and another backend
 // (PostgreSQL) would implement the same interfaces. Times cross this boundary as Date.
-import type { DealRecord } from '../../crawlers/types';
+import type { DealRecord, HtmlSelectors } from '../../crawlers/types';
 
 export type SiteStatus = 'pending' | 'active' | 'suspended' | 'rejected';
 
@@ -37,8 +37,12 @@ export interface Feed {
   format: FeedFormatSetting;
   timeZone: string | null;
   clockOffsetSeconds: number;
+  /** CSS selectors for an HTML page without structured data. */
+  selectors: HtmlSelectors | null;
   intervalMinutes: number;
   status: 'active' | 'paused';
+  /** Why the crawler stopped polling the feed, shown to its owner and the operators. */
+  pausedReason: string | null;
   etag: string | null;
   lastModified: string | null;
   nextCheckAt: Date;
@@ -55,6 +59,7 @@ export interface NewFeed {
   format?: FeedFormatSetting;
   timeZone?: string | null;
   intervalMinutes?: number;
+  selectors?: HtmlSelectors | null;
 }
 
 /** A deal as stored: the parser's record plus the portal's own id and bookkeeping. */
@@ -143,6 +148,10 @@ export interface FeedsRepository {
   listDue(now: Date, limit: number): Promise<Feed[]>;
   recordSuccess(id: number, result: { at: Date; etag: string | null; lastModified: string | null; nextCheckAt: Date }): Promise<void>;
   recordFailure(id: number, result: { at: Date; code: string; message: string; nextCheckAt: Date }): Promise<void>;
+  /** Stops scheduling the feed until someone resumes it. */
+  pause(id: number, reason: string): Promise<void>;
+  /** Schedules a paused feed again at once, with its failure count cleared. */
+  resume(id: number): Promise<void>;
 }
 
 export interface DealsRepository {

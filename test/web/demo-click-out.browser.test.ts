@@ -14,6 +14,17 @@ const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url
 const CLICK_ID = /^[0-9a-z]+-[A-Za-z0-9_-]{16}$/;
 const SITE_NAMES = ['乐团网', '好团网', 'Harbor Deals'];
 
+/** The few browser globals the in-page snippets use (the project's tsconfig has no DOM library). */
+interface PageWindow {
+  document: {
+    body: { scrollHeight: number };
+    documentElement: { scrollWidth: number };
+    images: ArrayLike<{ src: string; complete: boolean; naturalWidth: number }>;
+  };
+  innerHeight: number;
+  scrollTo(x: number, y: number): void;
+}
+
 // Without Chromium the file is skipped, unless DEALNAV_REQUIRE_BROWSER=1 (CI), where it fails.
 describe.skipIf(!chromiumPath() && !browserRequired)('demo in Chromium: listing and click-out', () => {
   const temp = makeTempDir('dealnav-browser-');
@@ -157,18 +168,21 @@ describe.skipIf(!chromiumPath() && !browserRequired)('demo in Chromium: listing 
       const page = await openListing({ locale: 'zh-CN', ...options });
       // Bring the lazy-loaded pictures in before the full-page shot, and check that they all load.
       await page.evaluate(async () => {
-        for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight) {
-          window.scrollTo(0, y);
+        const win = globalThis as unknown as PageWindow;
+        for (let y = 0; y < win.document.body.scrollHeight; y += win.innerHeight) {
+          win.scrollTo(0, y);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
-        window.scrollTo(0, 0);
+        win.scrollTo(0, 0);
       });
       await page.waitForLoadState('networkidle');
-      await page.waitForFunction(() => [...document.images].every((image) => image.complete));
-      const broken = await page.evaluate(() => [...document.images].filter((image) => image.naturalWidth === 0).map((image) => image.src));
-      expect(broken, `${name}: pictures that did not load`).toEqual([]);
+      await page.waitForFunction(() => Array.from((globalThis as unknown as PageWindow).document.images).every((image) => image.complete));
+      const pictures = await page.evaluate(() => Array.from((globalThis as unknown as PageWindow).document.images)
+        .map((image) => ({ src: image.src, loaded: image.naturalWidth > 0 })));
+      expect(pictures.length, `${name}: one picture per deal`).toBe(await page.locator('li.deal').count());
+      expect(pictures.filter((picture) => !picture.loaded), `${name}: pictures that did not load`).toEqual([]);
       // The page fits the screen: nothing wider than the viewport on a phone either.
-      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      const scrollWidth = await page.evaluate(() => (globalThis as unknown as PageWindow).document.documentElement.scrollWidth);
       expect(scrollWidth, `${name}: no horizontal scrolling`).toBeLessThanOrEqual(options.viewport.width);
       const path = `${artifacts}${name}`;
       await page.screenshot({ path, fullPage: true });

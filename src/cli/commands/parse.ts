@@ -1,23 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { fetchFeed } from '../../../crawlers/fetch';
-import { parseFeedBytes } from '../../../crawlers/formats';
+import { formatNames, parseFeedBytes } from '../../../crawlers/formats';
 import type { FormatName, ParseResult } from '../../../crawlers/types';
 import { crawlSettings, resolveAllowPrivate } from '../../config';
 import { allowPrivateOption, commonHelp, stringValue, UsageError, type Command } from '../command';
 
-const formats = ['auto', 'hao123', 'groupon'] as const;
+const formats = ['auto', ...formatNames()];
 
 export const parseCommand: Command = {
   name: 'parse',
   summary: 'parse a feed file or URL and print its deals (touches no database)',
-  help: `Usage: dealnav parse FILE|URL [--format auto|hao123|groupon] [--json] [--time-zone ZONE]
+  help: `Usage: dealnav parse FILE|URL [--format F] [--json] [--time-zone ZONE]
 
 Reads one feed the way the crawler would and prints what it found. With --json, prints one JSON
 document: { "format": ..., "deals": [deal records], "skipped": [{ "item": ..., "reason": ... }] }.
 Input that is not a feed at all (an HTML error page, say) exits with status 1 and one line.
 URLs go through the crawler's fetcher, limits and address guard.
 
-  --format F                 ${formats.join(', ')} (default auto: chosen by content)
+  --format F                 ${formats.join(', ')}
+                             (default auto: chosen by content)
   --json                     print the JSON document instead of a summary
   --time-zone ZONE           IANA zone for times without an offset (default Asia/Shanghai for Chinese formats)
 ${commonHelp.allowPrivate}`,
@@ -26,7 +27,7 @@ ${commonHelp.allowPrivate}`,
     const [source, ...extra] = positionals;
     if (!source || extra.length > 0) throw new UsageError('give exactly one FILE or URL');
     const format = stringValue(values, 'format') ?? 'auto';
-    if (!(formats as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}' (use ${formats.join(', ')})`);
+    if (!formats.includes(format)) throw new UsageError(`unknown format '${format}' (use ${formats.join(', ')})`);
     const input = await readSource(source, resolveAllowPrivate(values['allow-private-network'] === true));
     const result = parseFeedBytes(input.bytes, input.contentType, format as FormatName | 'auto', {
       feedUrl: input.url, timeZone: stringValue(values, 'time-zone'),

@@ -1,4 +1,5 @@
 import { resolveDbPath } from '../../config';
+import { formatNames } from '../../../crawlers/formats';
 import { isValidClickTemplate } from '../../revenue/click-url';
 import { openStorage } from '../../storage';
 import { registerSite } from '../../sites/register-site';
@@ -13,7 +14,7 @@ export const siteCommand: Command = {
   dealnav site list [--db PATH]
 
 add    registers (or updates) a site and its deal feed; the feed is crawled on the next tick.
-         --format F           auto (default), hao123 or groupon
+         --format F           auto (default: chosen by content), or one of: ${formatNames().join(', ')}
          --click-param NAME   query parameter that carries the click id to the site (e.g. dnclick)
          --click-template T   or a template starting with {url}, e.g. "{url}&ref={clickId}&sub={subId}"
          --slug SLUG          short id used in URLs and the API (default: derived from the home URL)

@@ -11,8 +11,10 @@ interface FeedRow {
   format: string;
   time_zone: string | null;
   clock_offset_seconds: number;
+  selectors_json: string | null;
   interval_minutes: number;
   status: Feed['status'];
+  paused_reason: string | null;
   etag: string | null;
   last_modified: string | null;
   next_check_at: number;
@@ -31,8 +33,10 @@ const toFeed = (row: FeedRow): Feed => ({
   format: row.format,
   timeZone: row.time_zone,
   clockOffsetSeconds: row.clock_offset_seconds,
+  selectors: row.selectors_json ? JSON.parse(row.selectors_json) : null,
   intervalMinutes: row.interval_minutes,
   status: row.status,
+  pausedReason: row.paused_reason,
   etag: row.etag,
   lastModified: row.last_modified,
   nextCheckAt: toDate(row.next_check_at),
@@ -46,12 +50,12 @@ const toFeed = (row: FeedRow): Feed => ({
 const selectFeed = 'SELECT feeds.*, sites.slug AS site_slug FROM feeds JOIN sites ON sites.id = feeds.site_id';
 
 export function createFeedsRepository(db: SqliteDatabase): FeedsRepository {
-  const upsert = db.prepare<{ siteId: number; url: string; format: string; timeZone: string | null; interval: number; now: number }>(`
-    INSERT INTO feeds (site_id, url, format, time_zone, interval_minutes, created_at, updated_at)
-    VALUES (@siteId, @url, @format, @timeZone, @interval, @now, @now)
+  const upsert = db.prepare<{ siteId: number; url: string; format: string; timeZone: string | null; interval: number; selectors: string | null; now: number }>(`
+    INSERT INTO feeds (site_id, url, format, time_zone, interval_minutes, selectors_json, created_at, updated_at)
+    VALUES (@siteId, @url, @format, @timeZone, @interval, @selectors, @now, @now)
     ON CONFLICT (site_id, url) DO UPDATE SET
-      format = excluded.format, time_zone = excluded.time_zone,
-      interval_minutes = excluded.interval_minutes, updated_at = excluded.updated_at`);
+      format = excluded.format, time_zone = excluded.time_zone, interval_minutes = excluded.interval_minutes,
+      selectors_json = excluded.selectors_json, updated_at = excluded.updated_at`);
   const byId = db.prepare<[number], FeedRow>(`${selectFeed} WHERE feeds.id = ?`);
   const bySiteAndUrl = db.prepare<[number, string], FeedRow>(`${selectFeed} WHERE feeds.site_id = ? AND feeds.url = ?`);
   const forSite = db.prepare<[number], FeedRow>(`${selectFeed} WHERE feeds.site_id = ? ORDER BY feeds.id`);
@@ -73,9 +77,22 @@ export function createFeedsRepository(db: SqliteDatabase): FeedsRepository {
       next_check_at = @next, consecutive_failures = consecutive_failures + 1, updated_at = @at
     WHERE id = @id`);
 
+  const pause = db.prepare<{ id: number; reason: string; now: number }>(
+    "UPDATE feeds SET status = 'paused', paused_reason = @reason, updated_at = @now WHERE id = @id");
+  const resume = db.prepare<{ id: number; now: number }>(`
+    UPDATE feeds SET status = 'active', paused_reason = NULL, consecutive_failures = 0, next_check_at = 0, updated_at = @now
+    WHERE id = @id`);
+
   return {
+    async pause(id, reason) {
+      pause.run({ id, reason, now: Date.now() });
+    },
+    async resume(id) {
+      resume.run({ id, now: Date.now() });
+    },
     async upsert(feed: NewFeed) {
-      upsert.run({ siteId: feed.siteId, url: feed.url, format: feed.format ?? 'auto', timeZone: feed.timeZone ?? null, interval: feed.intervalMinutes ?? 60, now: Date.now() });
+      upsert.run({ siteId: feed.siteId, url: feed.url, format: feed.format ?? 'auto', timeZone: feed.timeZone ?? null, interval: feed.intervalMinutes ?? 60,
+        selectors: feed.selectors ? JSON.stringify(feed.selectors) : null, now: Date.now() });
       return toFeed(bySiteAndUrl.get(feed.siteId, feed.url)!);
     },
     async replaceUrl(feedId, url) {
