@@ -28,10 +28,14 @@ export function startDealnav(args: string[], ready: RegExp, env: NodeJS.ProcessE
     const child = spawn(process.execPath, [dealnavBin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`dealnav ${args.join(' ')} not ready in time:\n${output}`)); }, timeoutMs);
+    let matched = false;
     const onData = (chunk: Buffer) => {
-      output += chunk;
+      // Keep the tail only: a server under load logs every request.
+      output = (output + chunk).slice(-64 * 1024);
+      if (matched) return;
       const match = output.match(ready);
       if (match) {
+        matched = true;
         clearTimeout(timer);
         resolve({ child, match, output: () => output });
       }

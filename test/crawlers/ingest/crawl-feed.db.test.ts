@@ -90,6 +90,28 @@ describe('crawling one feed from a loopback server into a real SQLite file', () 
     });
   }
 
+  it('pauses a feed after the configured number of failures in a row, until it is resumed', async () => {
+    server.answer('/api.xml', { status: 500, body: 'boom' });
+    const strict = { ...settings, pauseAfterFailures: 2 };
+    const first = await crawlFeed(storage, (await storage.feeds.findById(feed.id))!, strict);
+    expect(first.pausedReason).toBeNull();
+    const second = await crawlFeed(storage, (await storage.feeds.findById(feed.id))!, strict);
+    expect(second.pausedReason).toMatch(/2 failures in a row.*http_status/);
+    const paused = (await storage.feeds.findById(feed.id))!;
+    expect(paused.status).toBe('paused');
+    expect(await storage.feeds.listDue(new Date(Date.now() + 365 * 86_400_000), 10)).toEqual([]);
+    await storage.feeds.resume(feed.id);
+    const resumed = await storage.feeds.listDue(new Date(), 10);
+    expect(resumed.map((due) => [due.id, due.status, due.consecutiveFailures])).toEqual([[feed.id, 'active', 0]]);
+  });
+
+  it('pauses a feed at once when it answers 410 Gone', async () => {
+    server.answer('/api.xml', { status: 410, body: 'gone' });
+    const report = await crawl();
+    expect(report.pausedReason).toBe('the feed answered 410 Gone');
+    expect((await storage.feeds.findById(feed.id))!.status).toBe('paused');
+  });
+
   it('refuses a loopback feed while the address guard is on, without sending it a request', async () => {
     const before = server.requests('/api.xml');
     const report = await crawlFeed(storage, feed, crawlSettings(false));
