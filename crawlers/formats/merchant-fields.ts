@@ -84,6 +84,7 @@ export function merchantDealDraft(fields: ItemFields, own: OwnFields, locale: Fe
     soldOut: SOLD_OUT.has(availability),
     startsAt: window.start ?? own.published,
     endsAt: window.end,
+    merchant: null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { LookupAddress } from 'node:dns';
+import { loopbackResolver } from '../../helpers/loopback-resolver';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
@@ -49,21 +49,6 @@ afterEach(async () => {
 });
 
 /** Maps invented names to loopback addresses; anything else is ENOTFOUND. Never a routable address. */
-function loopbackResolver(table: Record<string, string>): LookupFunction {
-  return (hostname, options, callback) => {
-    const address = table[hostname];
-    process.nextTick(() => {
-      if (address === undefined) {
-        const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
-        return callback(error, '', 0);
-      }
-      const entry: LookupAddress = { address, family: address.includes(':') ? 6 : 4 };
-      if (options.all) callback(null, [entry]);
-      else callback(null, entry.address, entry.family);
-    });
-  };
-}
-
 const open: FetchOptions = { allowPrivateNetwork: true, timeoutMs: 3_000, userAgent: 'dealnav-test/1.0' };
 const guarded: FetchOptions = { ...open, allowPrivateNetwork: false };
 
