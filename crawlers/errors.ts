@@ -10,6 +10,7 @@ export type CrawlErrorCode =
   | 'too_large'
   | 'too_many_redirects'
   | 'http_status'
+  | 'robots_disallowed'
   | 'empty_body'
   | 'not_a_feed'
   | 'format_unknown'

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { CrawlSettings } from '../crawlers/ingest/crawl-feed';
 import { DEFAULT_FETCH_LIMITS, DEFAULT_USER_AGENT } from '../crawlers/fetch';
 import { HostGate } from '../crawlers/fetch/host-gate';
+import { RobotsCache } from '../crawlers/fetch/robots';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -37,8 +38,10 @@ export const resolveAllowPrivate = (flag: boolean | undefined, env = process.env
   flag === true || env.DEALNAV_ALLOW_PRIVATE === '1';
 
 export function crawlSettings(allowPrivateNetwork: boolean): CrawlSettings {
+  const fetch = { ...DEFAULT_FETCH_LIMITS, allowPrivateNetwork, userAgent: DEFAULT_USER_AGENT };
   return {
-    fetch: { ...DEFAULT_FETCH_LIMITS, allowPrivateNetwork, userAgent: DEFAULT_USER_AGENT },
+    fetch,
+    robots: new RobotsCache(fetch),
     maxItems: 100_000,
     pauseAfterFailures: 8,
     hostGate: new HostGate(1000),

@@ -4,6 +4,7 @@ import type { Feed, SnapshotCounts, Storage } from '../../src/storage';
 import { CrawlError } from '../errors';
 import { fetchFeed, HttpStatusError } from '../fetch';
 import type { HostGate } from '../fetch/host-gate';
+import type { RobotsCache } from '../fetch/robots';
 import type { FetchOptions } from '../fetch/fetch-feed';
 import { formatNames, parseFeedBytes } from '../formats';
 import type { FormatName, SkippedItem } from '../types';
@@ -17,7 +18,12 @@ export interface CrawlSettings {
   pauseAfterFailures: number;
   /** One request at a time per host, with a gap; shared by every crawl of one process. */
   hostGate: HostGate;
+  /** robots.txt rules for feeds that are HTML pages. */
+  robots: RobotsCache;
 }
+
+/** Formats that read ordinary web pages, which robots.txt governs (owner-made feeds are opt-in). */
+const HTML_PAGE_FORMATS = new Set(['jsonld', 'html']);
 
 export interface CrawlReport {
   feedId: number;
@@ -38,6 +44,7 @@ export async function crawlFeed(storage: Storage, feed: Feed, settings: CrawlSet
   let httpStatus: number | null = null;
   let bytes: number | null = null;
   try {
+    await checkRobots(feed, settings);
     const response = await settings.hostGate.run(feed.url, () =>
       fetchFeed(feed.url, { ...settings.fetch, etag: feed.etag, lastModified: feed.lastModified }));
     httpStatus = response.status;
@@ -74,7 +81,7 @@ export async function crawlFeed(storage: Storage, feed: Feed, settings: CrawlSet
     await storage.crawlRuns.finish(runId, at, {
       ...result, httpStatus, bytes, errorCode: null, errorMessage: null,
     });
-    await storage.feeds.recordSuccess(feed.id, { at, ...validators, nextCheckAt: nextCheckAfterSuccess(feed, at) });
+    await storage.feeds.recordSuccess(feed.id, { at, ...validators, nextCheckAt: nextCheckAfterSuccess(feed, at), format: result.format });
     return { feedId: feed.id, ...result, error: null, pausedReason: null, durationMs: at.getTime() - startedAt.getTime() };
   }
 
@@ -97,6 +104,13 @@ export async function crawlFeed(storage: Storage, feed: Feed, settings: CrawlSet
       error: { code: error.code, message: error.message }, pausedReason, durationMs: at.getTime() - startedAt.getTime(),
     };
   }
+}
+
+async function checkRobots(feed: Feed, settings: CrawlSettings): Promise<void> {
+  if (!HTML_PAGE_FORMATS.has(feed.format) && !HTML_PAGE_FORMATS.has(feed.detectedFormat ?? '')) return;
+  const verdict = await settings.hostGate.run(feed.url, () => settings.robots.check(feed.url));
+  if (verdict.crawlDelaySeconds) settings.hostGate.deferHost(feed.url, verdict.crawlDelaySeconds);
+  if (!verdict.allowed) throw new CrawlError('robots_disallowed', `robots.txt of ${new URL(feed.url).origin} disallows this page for dealnav`);
 }
 
 /** Why a failure should stop the polling: the feed is gone for good, or it kept failing. */

@@ -35,6 +35,8 @@ export interface Feed {
   siteSlug: string;
   url: string;
   format: FeedFormatSetting;
+  /** The format the last successful crawl found (the same as `format` unless that is 'auto'). */
+  detectedFormat: string | null;
   timeZone: string | null;
   clockOffsetSeconds: number;
   /** CSS selectors for an HTML page without structured data. */
@@ -146,7 +148,7 @@ export interface FeedsRepository {
   list(): Promise<Feed[]>;
   /** Active feeds of active sites whose next check is due, oldest first. */
   listDue(now: Date, limit: number): Promise<Feed[]>;
-  recordSuccess(id: number, result: { at: Date; etag: string | null; lastModified: string | null; nextCheckAt: Date }): Promise<void>;
+  recordSuccess(id: number, result: { at: Date; etag: string | null; lastModified: string | null; nextCheckAt: Date; format: string | null }): Promise<void>;
   recordFailure(id: number, result: { at: Date; code: string; message: string; nextCheckAt: Date }): Promise<void>;
   /** Stops scheduling the feed until someone resumes it. */
   pause(id: number, reason: string): Promise<void>;

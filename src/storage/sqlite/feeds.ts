@@ -9,6 +9,7 @@ interface FeedRow {
   site_slug: string;
   url: string;
   format: string;
+  detected_format: string | null;
   time_zone: string | null;
   clock_offset_seconds: number;
   selectors_json: string | null;
@@ -31,6 +32,7 @@ const toFeed = (row: FeedRow): Feed => ({
   siteSlug: row.site_slug,
   url: row.url,
   format: row.format,
+  detectedFormat: row.detected_format,
   timeZone: row.time_zone,
   clockOffsetSeconds: row.clock_offset_seconds,
   selectors: row.selectors_json ? JSON.parse(row.selectors_json) : null,
@@ -67,8 +69,9 @@ export function createFeedsRepository(db: SqliteDatabase): FeedsRepository {
     ORDER BY feeds.next_check_at LIMIT ?`);
   const replaceUrl = db.prepare<[string, number, number]>(
     'UPDATE feeds SET url = ?, etag = NULL, last_modified = NULL, next_check_at = 0, updated_at = ? WHERE id = ?');
-  const success = db.prepare<{ at: number; etag: string | null; lastModified: string | null; next: number; id: number }>(`
+  const success = db.prepare<{ at: number; etag: string | null; lastModified: string | null; next: number; format: string | null; id: number }>(`
     UPDATE feeds SET last_checked_at = @at, last_success_at = @at, etag = @etag, last_modified = @lastModified,
+      detected_format = COALESCE(@format, detected_format),
       next_check_at = @next, consecutive_failures = 0, last_error_code = NULL, last_error_message = NULL,
       updated_at = @at
     WHERE id = @id`);
@@ -112,7 +115,10 @@ export function createFeedsRepository(db: SqliteDatabase): FeedsRepository {
       return due.all(now.getTime(), limit).map(toFeed);
     },
     async recordSuccess(id, result) {
-      success.run({ at: result.at.getTime(), etag: result.etag, lastModified: result.lastModified, next: result.nextCheckAt.getTime(), id });
+      success.run({
+        at: result.at.getTime(), etag: result.etag, lastModified: result.lastModified, next: result.nextCheckAt.getTime(),
+        format: result.format, id,
+      });
     },
     async recordFailure(id, result) {
       failure.run({ at: result.at.getTime(), code: result.code, message: result.message, next: result.nextCheckAt.getTime(), id });

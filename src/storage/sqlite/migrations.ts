@@ -147,6 +147,11 @@ const migrations: readonly string[] = [
   );
   CREATE INDEX clicks_site_time ON clicks (site_id, created_at);
   `,
+  // 2: the format a feed was last read in, so HTML feeds (JSON-LD pages, CSS selectors) are
+  // checked against robots.txt before they are fetched again.
+  `
+  ALTER TABLE feeds ADD COLUMN detected_format TEXT;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

@@ -1,0 +1,236 @@
+// /go benchmark: throughput and latency of the click redirect under autocannon, as a ratio to a
+// bare fastify route answering the same 302 without storage, measured in the same run.
+//
+// Layout: each server runs in its own child process (this file with a `serve-*` mode), fresh for
+// every round; autocannon runs in this process. On a 2-core machine that is one core for the
+// server and one for the load generator. Rounds alternate bare, app, bare, app.
+import Fastify from 'fastify';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isEntry, projectDir, round, type BenchOptions, type Table } from './ingest';
+
+// autocannon ships no types; the part used here.
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number; average: number; max: number };
+  '2xx': number;
+  '3xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+  requests?: { method: string; path: string }[];
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const here = fileURLToPath(import.meta.url);
+const runTs = join(projectDir, 'bin/run-ts.js');
+
+/** The sample deals' ids in the feed; deal n (1-based) has external id DEAL_EXTERNAL_IDS[n-1]. */
+const DEAL_EXTERNAL_IDS = ['3172', '3173', '3174', '3175', '3176'];
+const dealUrl = (externalId: string) => `http://www.letuan.example/team.php?id=${externalId}`;
+const CONNECTIONS = 50;
+const HEADERS = {
+  'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+  referer: 'http://127.0.0.1/deals',
+};
+
+interface ServerStats { sent302: number; clicks: number | null }
+type ToParent = { ready: string } | { stats: ServerStats };
+
+// ---------------------------------------------------------------------------------------------
+// Child modes.
+
+/** A fastify route answering the same 302 as /go (same Location length and headers), with no storage. */
+async function serveBare(): Promise<{ address: string; stats(): Promise<ServerStats>; close(): Promise<void> }> {
+  const app = Fastify({ logger: false });
+  let sent302 = 0;
+  let next = 1;
+  app.get<{ Params: { dealId: string } }>('/go/:dealId', async (request, reply) => {
+    const externalId = DEAL_EXTERNAL_IDS[(Number(request.params.dealId) - 1) % DEAL_EXTERNAL_IDS.length] ?? '3172';
+    // Same shape as the app's click id: base36 key, '-', 16 signature characters.
+    const location = `${dealUrl(externalId)}&dnclick=${(next++).toString(36)}-${'Q5xv0ZkLr2MbT8aW'}`;
+    return reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'origin').redirect(location, 302);
+  });
+  const address = await app.listen({ host: '127.0.0.1', port: 0 });
+  count302(app.server, () => sent302++);
+  return { address, stats: async () => ({ sent302, clicks: null }), close: () => app.close() };
+}
+
+/** The real server (startServer) on a temp database with one site, its feed (paused) and five deals. */
+async function serveApp(dir: string): Promise<{ address: string; stats(): Promise<ServerStats>; close(): Promise<void> }> {
+  const { openStorage } = await import('../src/storage');
+  const { startServer } = await import('../src/server');
+  const { dealRecord } = await import('../test/helpers/deal-record');
+  const dbPath = join(dir, 'go.db');
+  const setup = openStorage(dbPath);
+  const site = await setup.sites.upsert({ slug: 'letuan', name: '乐团网', homeUrl: 'http://www.letuan.example/', clickParam: 'dnclick' });
+  const feed = await setup.feeds.upsert({ siteId: site.id, url: 'http://www.letuan.example/api/hao123.xml' });
+  await setup.deals.applyFeedSnapshot({ id: feed.id, siteId: site.id }, DEAL_EXTERNAL_IDS.map((externalId) =>
+    dealRecord({ externalId, site: 'letuan', url: dealUrl(externalId), title: `仅售68元！价值158元的双人套餐 ${externalId}`, city: 'chengdu' })), new Date());
+  // Paused, so the scheduler startServer starts has nothing to crawl during the run.
+  await setup.feeds.pause(feed.id, 'benchmark: no crawling during the /go run');
+  await setup.close();
+
+  const server = await startServer({ dbPath, host: '127.0.0.1', port: 0, allowPrivateNetwork: true });
+  let sent302 = 0;
+  count302(server.app.server, () => sent302++);
+  return {
+    address: server.address,
+    stats: async () => ({ sent302, clicks: await server.storage.clicks.count() }),
+    close: () => server.close(),
+  };
+}
+
+/** Counts the 302s a node:http server finished sending (the same listener on both servers). */
+function count302(server: Server, onRedirect: () => void): void {
+  server.on('request', (_request, response: ServerResponse) => {
+    response.once('finish', () => { if (response.statusCode === 302) onRedirect(); });
+  });
+}
+
+async function childMain(mode: string, dir: string | undefined): Promise<void> {
+  const server = mode === 'serve-bare' ? await serveBare() : await serveApp(dir!);
+  const send = (message: ToParent) => process.send!(message);
+  process.on('message', (message: string) => {
+    if (message === 'stats') void server.stats().then((stats) => send({ stats }));
+    if (message === 'close') void server.close().then(() => process.exit(0));
+  });
+  process.on('disconnect', () => void server.close().then(() => process.exit(0)));
+  send({ ready: server.address });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark.
+
+interface ServerChild {
+  address: string;
+  ask(message: 'stats'): Promise<ServerStats>;
+  close(): Promise<void>;
+}
+
+function startServerChild(mode: 'serve-bare' | 'serve-app', dir: string): Promise<ServerChild> {
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, runTs, here, mode, dir], {
+    cwd: projectDir, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const killTimer = setTimeout(() => child.kill('SIGKILL'), 120_000); // a hung server never outlives the bench
+  const exited = new Promise<void>((done) => child.once('exit', () => { clearTimeout(killTimer); done(); }));
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`${mode} exited with ${code} before it was ready`));
+    child.once('exit', onExit);
+    child.once('message', (message: ToParent) => {
+      if (!('ready' in message)) return reject(new Error(`${mode}: unexpected message ${JSON.stringify(message)}`));
+      child.off('exit', onExit);
+      resolve({
+        address: message.ready,
+        ask: (request) => new Promise((answer) => {
+          child.once('message', (reply: ToParent) => answer((reply as { stats: ServerStats }).stats));
+          child.send(request);
+        }),
+        close: async () => {
+          child.send('close');
+          await exited;
+        },
+      });
+    });
+  });
+}
+
+interface RoundResult {
+  server: 'bare' | 'app';
+  round: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  received3xx: number;
+  other: number;
+  sent302: number;
+  clicks: number | null;
+}
+
+export async function runGoBench(options: BenchOptions): Promise<Table[]> {
+  const { log } = options;
+  const seconds = options.quick ? 2 : 6;
+  const rounds = 2;
+  const dir = mkdtempSync(join(tmpdir(), 'dealnav-bench-go-'));
+  const results: RoundResult[] = [];
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const server of ['bare', 'app'] as const) {
+        const roundDir = mkdtempSync(join(dir, `${server}-${round}-`));
+        const child = await startServerChild(server === 'bare' ? 'serve-bare' : 'serve-app', roundDir);
+        try {
+          const requests = DEAL_EXTERNAL_IDS.map((_, index) => ({ method: 'GET', path: `/go/${index + 1}` }));
+          await autocannon({ url: child.address, connections: CONNECTIONS, duration: 1, headers: HEADERS, requests }); // warm-up
+          const before = await child.ask('stats');
+          const result = await autocannon({ url: child.address, connections: CONNECTIONS, duration: seconds, headers: HEADERS, requests });
+          const after = await child.ask('stats');
+          const row: RoundResult = {
+            server, round, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99,
+            received3xx: result['3xx'], other: result['2xx'] + result.non2xx - result['3xx'] + result.errors + result.timeouts,
+            sent302: after.sent302 - before.sent302,
+            clicks: after.clicks === null || before.clicks === null ? null : after.clicks - before.clicks,
+          };
+          results.push(row);
+          log(`go: round ${round} ${server}: ${Math.round(row.rps)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, 302 sent ${row.sent302}, clicks ${row.clicks ?? '-'}`);
+        } finally {
+          await child.close();
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const mean = (server: 'bare' | 'app', pick: (row: RoundResult) => number) => {
+    const rows = results.filter((row) => row.server === server);
+    return rows.reduce((sum, row) => sum + pick(row), 0) / rows.length;
+  };
+  const bareRps = mean('bare', (row) => row.rps);
+  const appRps = mean('app', (row) => row.rps);
+  const ratio = appRps / bareRps;
+  const rows = results.map((row) => {
+    const sameRoundBare = results.find((each) => each.server === 'bare' && each.round === row.round)!;
+    return [
+      row.round, row.server === 'bare' ? 'bare fastify 302 (baseline)' : 'dealnav /go/:id (startServer)',
+      Math.round(row.rps), row.p50, row.p99, (row.rps / sameRoundBare.rps).toFixed(2),
+      row.received3xx, row.sent302, row.clicks ?? '-', row.clicks === null ? '' : row.clicks === row.sent302 ? 'yes' : 'NO',
+    ];
+  });
+  rows.push([
+    'mean', 'dealnav /go/:id vs bare', `${Math.round(appRps)} / ${Math.round(bareRps)}`,
+    `${round(mean('app', (row) => row.p50), 1)} / ${round(mean('bare', (row) => row.p50), 1)}`,
+    `${round(mean('app', (row) => row.p99), 1)} / ${round(mean('bare', (row) => row.p99), 1)}`,
+    ratio.toFixed(2), '', '', '', '',
+  ]);
+  return [{
+    title: `/go under autocannon: ${CONNECTIONS} connections, ${seconds} s per run (after a 1 s warm-up), ${rounds} alternating rounds, 127.0.0.1`,
+    columns: ['round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'ratio to bare (same round)', '3xx received by autocannon', '302 sent (server)', 'clicks stored', 'clicks = 302 sent'],
+    rows,
+    notes: [
+      `Goal: ratio ≥ 0.70 — mean ratio ${ratio.toFixed(2)}: ${ratio >= 0.7 ? 'met' : 'NOT met'}.`,
+      'Each server is its own child process, fresh per round (the app on a fresh temp SQLite file with one site and 5 deals); autocannon runs in the bench process, so load generator and server each have one of the 2 cores.',
+      'Bare = fastify GET /go/:dealId, no schema, answering 302 with a Location of the same length, Cache-Control: no-store and Referrer-Policy: origin. Both servers carry the same node:http request listener that counts the 302s they finished sending.',
+      '"3xx received" can be a few below "302 sent": responses still in flight when autocannon stops are not counted by it.',
+    ],
+  }];
+}
+
+if (isEntry(import.meta.url)) {
+  const [mode, dir] = process.argv.slice(2);
+  if (mode !== 'serve-bare' && mode !== 'serve-app') throw new Error(`bench/go.ts: unknown mode ${mode} (run the benchmarks with npm run bench)`);
+  await childMain(mode, dir);
+}
