@@ -40,5 +40,5 @@ for (const name of chosen) {
   const tables = await BENCHES[name]!({ quick, log });
   tables.forEach(printTable);
 }
-console.log(`\nTotal time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+console.log(`\nTotal time ${((Date.now() - started) / 1000).toFixed(0)} s; load average at the end ${loadavg().map((n) => n.toFixed(2)).join(' ')}.`);
 process.exit(0);

@@ -54,6 +54,8 @@ export interface FetchOptions {
   agent?: Dispatcher;
   /** Resolver for the agent fetchFeed builds (tests map invented names to loopback). */
   lookup?: LookupFunction;
+  /** Called as the body arrives with the decompressed bytes so far (for a progress line). */
+  onProgress?: (bytes: number) => void;
 }
 
 export interface FetchResult {
@@ -94,6 +96,7 @@ interface Settings {
   headers: Record<string, string>;
   etag: string | null;
   lastModified: string | null;
+  onProgress: ((bytes: number) => void) | null;
 }
 
 type Response = Dispatcher.ResponseData;
@@ -139,6 +142,7 @@ function toSettings(options: FetchOptions): Settings {
     headers,
     etag: options.etag ?? null,
     lastModified: options.lastModified ?? null,
+    onProgress: options.onProgress ?? null,
   };
 }
 
@@ -178,7 +182,7 @@ async function readResponse(
     await discardBody(response.body, signal);
     throw new HttpStatusError(status, retryAfterSeconds);
   }
-  const body = notModified ? new Uint8Array(0) : await readBody(response, settings.maxBytes, signal);
+  const body = notModified ? new Uint8Array(0) : await readBody(response, settings, signal);
   if (!notModified && body.byteLength === 0) throw new CrawlError('empty_body', `HTTP ${status} with an empty body`);
   if (notModified) await discardBody(response.body, signal);
   return {
@@ -197,7 +201,8 @@ async function readResponse(
 }
 
 /** Streams the body through the decoders named by Content-Encoding, failing as soon as a cap is passed. */
-async function readBody(response: Response, maxBytes: number, signal: AbortSignal): Promise<Buffer> {
+async function readBody(response: Response, settings: Settings, signal: AbortSignal): Promise<Buffer> {
+  const { maxBytes, onProgress } = settings;
   const chunks: Buffer[] = [];
   let total = 0;
   let decodeFailure: unknown = null;
@@ -212,6 +217,7 @@ async function readBody(response: Response, maxBytes: number, signal: AbortSigna
         total += chunk.length;
         if (total > maxBytes) return done(tooLarge(maxBytes, 'body'));
         chunks.push(chunk);
+        onProgress?.(total);
         done();
       },
     });

@@ -3,13 +3,14 @@
 // to it. Only used when selectors are set, and after jsonld in the registry, so a page that
 // has JSON-LD is read from that.
 import { load, type Cheerio, type CheerioAPI } from 'cheerio';
+// cheerio's node type (type-only, erased at runtime).
+import type { Element } from 'domhandler';
 import { CrawlError } from '../errors';
 import { collectDeals, type DealDraft } from '../normalize/deal';
 import { parseMoney } from '../normalize/money';
 import type { HtmlSelectors, ParseContext, ParseResult } from '../types';
 import { feedLocale, parseEndTime, type FeedLocale } from './feed-locale';
 import type { FeedFormat } from './format';
-import type { Element } from './xml';
 
 const REQUIRED_SELECTORS = ['item', 'title', 'price', 'url'] as const;
 const OPTIONAL_SELECTORS = ['value', 'image', 'endsAt', 'city'] as const;

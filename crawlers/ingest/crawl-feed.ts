@@ -38,7 +38,15 @@ export interface CrawlReport {
   durationMs: number;
 }
 
-export async function crawlFeed(storage: Storage, feed: Feed, settings: CrawlSettings): Promise<CrawlReport> {
+/** Stages of a crawl, for a progress line on long runs. */
+export type CrawlProgress = { stage: 'fetching'; bytes: number } | { stage: 'parsing' | 'storing'; bytes: number };
+
+export async function crawlFeed(
+  storage: Storage,
+  feed: Feed,
+  settings: CrawlSettings,
+  onProgress?: (progress: CrawlProgress) => void,
+): Promise<CrawlReport> {
   const startedAt = new Date();
   const runId = await storage.crawlRuns.start(feed.id, startedAt);
   let httpStatus: number | null = null;
@@ -46,13 +54,17 @@ export async function crawlFeed(storage: Storage, feed: Feed, settings: CrawlSet
   try {
     await checkRobots(feed, settings);
     const response = await settings.hostGate.run(feed.url, () =>
-      fetchFeed(feed.url, { ...settings.fetch, etag: feed.etag, lastModified: feed.lastModified }));
+      fetchFeed(feed.url, {
+        ...settings.fetch, etag: feed.etag, lastModified: feed.lastModified,
+        onProgress: onProgress && ((received) => onProgress({ stage: 'fetching', bytes: received })),
+      }));
     httpStatus = response.status;
     bytes = response.bytes;
     const validators = { etag: response.etag ?? feed.etag, lastModified: response.lastModified ?? feed.lastModified };
     if (response.notModified) {
       return await finish({ outcome: 'not_modified', format: null, itemsSeen: 0, counts: null, skipped: [] }, validators);
     }
+    onProgress?.({ stage: 'parsing', bytes: response.bytes });
     const parsed = parseFeedBytes(response.body, response.contentType, asFormat(feed.format), {
       feedUrl: response.finalUrl,
       timeZone: feed.timeZone ?? undefined,
@@ -65,6 +77,7 @@ export async function crawlFeed(storage: Storage, feed: Feed, settings: CrawlSet
       // Every item broken looks like a broken emitter, not a site with no deals: keep the old ones.
       throw new CrawlError('parse_error', `none of the feed's ${itemsSeen} items could be read (first: ${parsed.skipped[0]?.reason})`);
     }
+    onProgress?.({ stage: 'storing', bytes: response.bytes });
     const deals = parsed.deals.map((deal) => ({ ...deal, site: feed.siteSlug }));
     const counts = await storage.deals.applyFeedSnapshot({ id: feed.id, siteId: feed.siteId }, deals, new Date());
     return await finish({ outcome: 'ok', format: parsed.format, itemsSeen, counts, skipped: parsed.skipped }, validators);

@@ -13,6 +13,8 @@ export interface SiteRegistration {
   clickTemplate?: string | null;
   intervalMinutes?: number;
   timeZone?: string | null;
+  /** Seconds the emitter adds to its epoch times (FanWe: +8 h). */
+  clockOffsetSeconds?: number;
 }
 
 
@@ -33,6 +35,10 @@ export async function registerSite(storage: Storage, registration: SiteRegistrat
     throw new Error('a click template must start with {url} and use only {url}, {clickId} and {subId}');
   }
   if (registration.timeZone) checkTimeZone(registration.timeZone);
+  const clockOffset = registration.clockOffsetSeconds ?? 0;
+  if (!Number.isInteger(clockOffset) || Math.abs(clockOffset) > 86_400) {
+    throw new Error('the clock offset must be a whole number of seconds within a day');
+  }
   const site = await storage.sites.upsert({
     slug: registration.slug ?? slugFor(homeUrl),
     name: registration.name,
@@ -42,6 +48,7 @@ export async function registerSite(storage: Storage, registration: SiteRegistrat
   });
   const feed = await storage.feeds.upsert({
     siteId: site.id, url: feedUrl.toString(), format, intervalMinutes: interval, timeZone: registration.timeZone ?? null,
+    clockOffsetSeconds: clockOffset,
   });
   return { site, feed };
 }

@@ -61,6 +61,7 @@ export interface NewFeed {
   format?: FeedFormatSetting;
   timeZone?: string | null;
   intervalMinutes?: number;
+  clockOffsetSeconds?: number;
   selectors?: HtmlSelectors | null;
 }
 

@@ -1,4 +1,4 @@
-import { crawlFeed } from '../../../crawlers/ingest/crawl-feed';
+import { crawlFeed, type CrawlProgress } from '../../../crawlers/ingest/crawl-feed';
 import { crawlSettings, resolveAllowPrivate, resolveDbPath } from '../../config';
 import { openStorage } from '../../storage';
 import { allowPrivateOption, commonHelp, dbOption, stringValue, UsageError, type Command } from '../command';
@@ -27,9 +27,10 @@ ${commonHelp.allowPrivate}`,
       if (feeds.length === 0) console.log('no active feeds: register one with dealnav site add');
       let failures = 0;
       for (const [index, feed] of feeds.entries()) {
-        process.stdout.write(`[${index + 1}/${feeds.length}] ${feed.siteSlug} feed #${feed.id} ${feed.url} … `);
-        const report = await crawlFeed(storage, feed, settings);
-        console.log(describeReport(report));
+        const label = `[${index + 1}/${feeds.length}] ${feed.siteSlug} feed #${feed.id} ${feed.url}`;
+        const progress = progressLine(label);
+        const report = await crawlFeed(storage, feed, settings, progress.update);
+        progress.done(describeReport(report));
         if (report.outcome === 'failed') failures++;
       }
       return failures > 0 ? 1 : 0;
@@ -44,4 +45,22 @@ async function findFeed(storage: ReturnType<typeof openStorage>, raw: string) {
   const feed = Number.isInteger(id) ? await storage.feeds.findById(id) : null;
   if (!feed) throw new UsageError(`no feed with id '${raw}' (see dealnav feeds)`);
   return feed;
+}
+
+/** On a terminal, one line per feed that shows the stage and bytes while the crawl runs. */
+function progressLine(label: string) {
+  const live = process.stdout.isTTY === true;
+  let lastDrawn = 0;
+  if (!live) process.stdout.write(`${label} … `);
+  return {
+    update(progress: CrawlProgress) {
+      if (!live || (progress.stage === 'fetching' && Date.now() - lastDrawn < 200)) return;
+      lastDrawn = Date.now();
+      const megabytes = (progress.bytes / 1_048_576).toFixed(1);
+      process.stdout.write(`\r\x1b[2K${label} … ${progress.stage} ${megabytes} MB`);
+    },
+    done(summary: string) {
+      process.stdout.write(live ? `\r\x1b[2K${label} … ${summary}\n` : `${summary}\n`);
+    },
+  };
 }

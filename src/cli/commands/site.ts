@@ -20,6 +20,7 @@ add    registers (or updates) a site and its deal feed; the feed is crawled on t
          --slug SLUG          short id used in URLs and the API (default: derived from the home URL)
          --interval MINUTES   how often to crawl the feed (default 60)
          --time-zone ZONE     IANA zone for feed times without an offset (default Asia/Shanghai for Chinese formats)
+         --clock-offset SECS  seconds the emitter adds to its epoch times (FanWe feeds: 28800)
 list   prints every site with its feeds.
 
 ${commonHelp.db}`,
@@ -33,6 +34,7 @@ ${commonHelp.db}`,
     slug: { type: 'string' },
     interval: { type: 'string' },
     'time-zone': { type: 'string' },
+    'clock-offset': { type: 'string' },
   },
   async run(values, positionals) {
     const [action, ...names] = positionals;
@@ -57,6 +59,7 @@ ${commonHelp.db}`,
         clickTemplate: template ?? null,
         intervalMinutes: interval === undefined ? undefined : Number(interval),
         timeZone: stringValue(values, 'time-zone') ?? null,
+        clockOffsetSeconds: stringValue(values, 'clock-offset') === undefined ? undefined : Number(stringValue(values, 'clock-offset')),
       });
       console.log(`site ${result.site.slug} (#${result.site.id}) registered; feed #${result.feed.id} ${result.feed.url} every ${result.feed.intervalMinutes} min`);
       return 0;

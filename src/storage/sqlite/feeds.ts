@@ -52,11 +52,12 @@ const toFeed = (row: FeedRow): Feed => ({
 const selectFeed = 'SELECT feeds.*, sites.slug AS site_slug FROM feeds JOIN sites ON sites.id = feeds.site_id';
 
 export function createFeedsRepository(db: SqliteDatabase): FeedsRepository {
-  const upsert = db.prepare<{ siteId: number; url: string; format: string; timeZone: string | null; interval: number; selectors: string | null; now: number }>(`
-    INSERT INTO feeds (site_id, url, format, time_zone, interval_minutes, selectors_json, created_at, updated_at)
-    VALUES (@siteId, @url, @format, @timeZone, @interval, @selectors, @now, @now)
+  const upsert = db.prepare<{ siteId: number; url: string; format: string; timeZone: string | null; interval: number; clockOffset: number; selectors: string | null; now: number }>(`
+    INSERT INTO feeds (site_id, url, format, time_zone, interval_minutes, clock_offset_seconds, selectors_json, created_at, updated_at)
+    VALUES (@siteId, @url, @format, @timeZone, @interval, @clockOffset, @selectors, @now, @now)
     ON CONFLICT (site_id, url) DO UPDATE SET
       format = excluded.format, time_zone = excluded.time_zone, interval_minutes = excluded.interval_minutes,
+      clock_offset_seconds = excluded.clock_offset_seconds,
       selectors_json = excluded.selectors_json, updated_at = excluded.updated_at`);
   const byId = db.prepare<[number], FeedRow>(`${selectFeed} WHERE feeds.id = ?`);
   const bySiteAndUrl = db.prepare<[number, string], FeedRow>(`${selectFeed} WHERE feeds.site_id = ? AND feeds.url = ?`);
@@ -94,7 +95,7 @@ export function createFeedsRepository(db: SqliteDatabase): FeedsRepository {
       resume.run({ id, now: Date.now() });
     },
     async upsert(feed: NewFeed) {
-      upsert.run({ siteId: feed.siteId, url: feed.url, format: feed.format ?? 'auto', timeZone: feed.timeZone ?? null, interval: feed.intervalMinutes ?? 60,
+      upsert.run({ siteId: feed.siteId, url: feed.url, format: feed.format ?? 'auto', timeZone: feed.timeZone ?? null, interval: feed.intervalMinutes ?? 60, clockOffset: feed.clockOffsetSeconds ?? 0,
         selectors: feed.selectors ? JSON.stringify(feed.selectors) : null, now: Date.now() });
       return toFeed(bySiteAndUrl.get(feed.siteId, feed.url)!);
     },
