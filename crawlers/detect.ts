@@ -1,5 +1,6 @@
-// Which format a feed is in, judged by its content: site owners register URLs like
-// `/api/baidu.php` whose name says nothing reliable, and servers send text/html for XML.
+// Facts about a document that format detection judges by: its root element, whether it is an
+// HTML page, the shape of a JSON answer. Site owners register URLs like `/api/baidu.php` whose
+// name says nothing reliable, and servers send text/html for XML, so only content counts.
 import type { FormatName } from './types';
 
 /** Elements that only an HTML page (or a PHP error printed before the feed) starts with. */
@@ -11,18 +12,6 @@ const LEADING_NOISE = /^[\s\uFEFF\u200B]+/;
 /** The text from its first character of markup or JSON on. */
 export function stripLeadingNoise(text: string): string {
   return text.replace(LEADING_NOISE, '');
-}
-
-export function detectFormat(text: string): FormatName | null {
-  const start = stripLeadingNoise(text);
-  if (start.startsWith('{') || start.startsWith('[')) {
-    try {
-      return detectJsonFormat(JSON.parse(start));
-    } catch {
-      return null;
-    }
-  }
-  return xmlRootName(start) === 'urlset' ? 'hao123' : null;
 }
 
 /** The format of an already-parsed JSON document: Groupon v2 is `{deals: [{options: […]}]}`. */

@@ -4,7 +4,7 @@
 // yuan; `sale_rate` (折) is ignored because the discount is recomputed.
 import { CrawlError } from '../errors';
 import { mapCategory } from '../normalize/category';
-import { collectDeals, type DealDraft } from '../normalize/deal';
+import { collectDeals, readCount, type DealDraft } from '../normalize/deal';
 import { DEFAULT_FEED_TIME_ZONE, parseFeedTime } from '../normalize/time';
 import type { Merchant, ParseContext, ParseResult } from '../types';
 import type { FeedFormat } from './format';
@@ -74,7 +74,7 @@ function readGoods(goods: Element, textOf: (element: Element) => string | null, 
     price: field.price,
     value: field.value,
     currency: 'CNY',
-    sold: field.sold !== null && /^\d+$/.test(field.sold) ? Number(field.sold) : null,
+    sold: readCount(field.sold),
     soldOut: false,
     startsAt: parseFeedTime(field.start, timeOptions),
     endsAt: parseFeedTime(field.end, timeOptions),

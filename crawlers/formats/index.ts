@@ -27,10 +27,22 @@ export function parseFeedText(text: string, format: FormatName | 'auto', ctx: Pa
     }
     return chosen.parse(document, ctx);
   }
-  const detected = feedFormats.find((candidate) => candidate.syntax === document.syntax && candidate.detect(document, ctx));
+  const detected = findFormat(document, ctx);
   if (detected) return detected.parse(document, ctx);
   throw unknownFormat(document);
 }
+
+/** The format `auto` would choose for this text, or null when none fits (or it is no feed at all). */
+export function detectFormat(text: string, ctx: ParseContext = {}): FormatName | null {
+  try {
+    return findFormat(readDocument(text), ctx)?.name ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const findFormat = (document: FeedDocument, ctx: ParseContext) =>
+  feedFormats.find((candidate) => candidate.syntax === document.syntax && candidate.detect(document, ctx));
 
 /** Decode (see decode.ts for the charset rules) and parse. */
 export function parseFeedBytes(

@@ -4,7 +4,7 @@
 // Ignored on purpose: `division_offset_gmt` (10× too large in Meituan's output; the times carry
 // their own offset) and `discount_percent` (折 in Meituan, percent off in Groupon; recomputed).
 import { CrawlError } from '../errors';
-import { collectDeals, type DealDraft } from '../normalize/deal';
+import { collectDeals, readCount, readFlag, type DealDraft } from '../normalize/deal';
 import { DEFAULT_FEED_TIME_ZONE, parseFeedTime } from '../normalize/time';
 import type { ParseContext, ParseResult } from '../types';
 import type { FeedFormat } from './format';
@@ -58,8 +58,8 @@ function readDeal(deal: Element, textOf: (element: Element) => string | null, ct
     price: field.price,
     value: field.value,
     currency: 'CNY',
-    sold: field.sold !== null && /^\d+$/.test(field.sold) ? Number(field.sold) : null,
-    soldOut: field.soldOut !== null && /^(?:true|1|yes)$/i.test(field.soldOut),
+    sold: readCount(field.sold),
+    soldOut: readFlag(field.soldOut),
     startsAt: parseFeedTime(field.start, timeOptions),
     endsAt: parseFeedTime(field.end, timeOptions),
     merchant: { name: field.vendor, phone: null, address: null },

@@ -2,7 +2,7 @@
 // in `Goods`. Element names are matched without regard to case, so `ReBate` and `Rebate` read
 // the same (and are ignored either way: the discount is recomputed).
 import { CrawlError } from '../errors';
-import { collectDeals, type DealDraft } from '../normalize/deal';
+import { collectDeals, readCount, type DealDraft } from '../normalize/deal';
 import { DEFAULT_FEED_TIME_ZONE, parseFeedTime, type FeedTimeOptions } from '../normalize/time';
 import type { Merchant, ParseContext, ParseResult } from '../types';
 import type { FeedFormat } from './format';
@@ -65,7 +65,7 @@ function readActivity(
     price: field.price,
     value: field.value,
     currency: 'CNY',
-    sold: field.sold !== null && /^\d+$/.test(field.sold) ? Number(field.sold) : null,
+    sold: readCount(field.sold),
     soldOut: false,
     startsAt: readSohuTime(field.start, timeOptions),
     endsAt: readSohuTime(field.end, timeOptions),

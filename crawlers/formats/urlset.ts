@@ -6,7 +6,7 @@ import { load } from 'cheerio';
 import { xmlRootName } from '../detect';
 import { CrawlError } from '../errors';
 import { mapCategory } from '../normalize/category';
-import { collectDeals, type DealDraft } from '../normalize/deal';
+import { collectDeals, readCount, readFlag, type DealDraft } from '../normalize/deal';
 import { DEFAULT_FEED_TIME_ZONE, parseFeedTime } from '../normalize/time';
 import type { ParseContext, ParseResult } from '../types';
 import type { FeedFormat } from './format';
@@ -78,8 +78,8 @@ function readItem(item: Element, textOf: (element: Element) => string | null, ct
     price: field.price,
     value: field.value,
     currency: 'CNY',
-    sold: field.sold !== null && /^\d+$/.test(field.sold) ? Number(field.sold) : null,
-    soldOut: field.soldOut !== null && /^(?:yes|y|1|true)$/i.test(field.soldOut),
+    sold: readCount(field.sold),
+    soldOut: readFlag(field.soldOut),
     startsAt: parseFeedTime(field.start, timeOptions),
     endsAt: parseFeedTime(field.end, timeOptions),
     merchant: {

@@ -180,6 +180,8 @@ const NAMED_ENTITIES: Readonly<Record<string, string>> = {
 export function cleanText(text: string | null | undefined, maxLength: number): string | null {
   if (text === null || text === undefined) return null;
   const cleaned = text
+    // Script and style contents are code, not words of the title.
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(/<(?:br|p|div|li|tr|td)\b[^<>]*>|<\/(?:p|div|li|tr|td)\s*>/gi, ' ')
     .replace(/<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/gi, '')
     .replace(/&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,7});/gi, decodeEntity)
@@ -222,3 +224,9 @@ function siteSlug(url: string): string {
     return '';
   }
 }
+
+/** A count as feeds write it (`413`); anything else (empty, `-1`, `很多`) is unknown. */
+export const readCount = (text: string | null): number | null => (text !== null && /^\d+$/.test(text) ? Number(text) : null);
+
+/** A yes/no flag in any of the spellings emitters use (`yes`, `Y`, `1`, `true`). */
+export const readFlag = (text: string | null): boolean => text !== null && /^(?:yes|y|1|true)$/i.test(text.trim());

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { charsetFromContentType, decodeFeedBytes } from '../../crawlers/decode';
+import { feedFixtureBytes } from '../helpers/feed-fixtures';
 
-const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url)));
 const utf8 = (text: string) => new TextEncoder().encode(text);
 // "中文" in GBK.
 const GBK_ZHONGWEN = [0xd6, 0xd0, 0xce, 0xc4];
@@ -10,7 +9,7 @@ const ascii = (text: string) => Array.from(text, (character) => character.charCo
 
 describe('decodeFeedBytes', () => {
   it('reads GBK bytes whose prolog claims utf-8 as GB18030', () => {
-    const { text, charset } = decodeFeedBytes(fixture('hao123-gbk-declared-utf8.xml'), 'text/xml; charset=utf-8');
+    const { text, charset } = decodeFeedBytes(feedFixtureBytes('hao123-gbk-declared-utf8.xml'), 'text/xml; charset=utf-8');
     expect(charset).toBe('gb18030');
     expect(text).toContain('<title>喆记茶餐厅：仅售45元！价值100元的粤式早茶双人套餐</title>');
     expect(text).toContain('<city>广州</city>');

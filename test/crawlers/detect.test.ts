@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectFormat, looksLikeHtml, xmlRootName } from '../../crawlers/detect';
+import { looksLikeHtml, xmlRootName } from '../../crawlers/detect';
+import { detectFormat } from '../../crawlers/formats';
+import { feedFixtureText } from '../helpers/feed-fixtures';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
 
 describe('detectFormat', () => {
   it.each([
@@ -14,11 +14,27 @@ describe('detectFormat', () => {
     'hao123-namespaced-snake-case.xml',
     'hao123-bad-items.xml',
   ])('recognises %s as hao123', (name) => {
-    expect(detectFormat(fixture(name))).toBe('hao123');
+    expect(detectFormat(feedFixtureText(name))).toBe('hao123');
   });
 
-  it('recognises the Groupon fixture', () => {
-    expect(detectFormat(fixture('groupon-v2-two-options-sold-unknown.json'))).toBe('groupon');
+  it.each([
+    ['groupon-v2-two-options-sold-unknown.json', 'groupon'],
+    ['goods360-v2-ymdhis.xml', 'goods360'],
+    ['sohu-activityset-broken-15-digit-time.xml', 'sohu'],
+    ['meituan-response-deals.xml', 'meituan'],
+    ['rss-google-merchant-prices.xml', 'rss'],
+    ['atom-entries-g-prices.xml', 'atom'],
+    ['jsonfeed-deal-extension.json', 'jsonfeed'],
+    ['jsonld-graph-aggregate-offer.html', 'jsonld'],
+  ])('recognises %s as %s', (name, format) => {
+    expect(detectFormat(feedFixtureText(name))).toBe(format);
+  });
+
+  it('reads a plain HTML page as html only when the owner registered selectors', () => {
+    const page = feedFixtureText('html-plain-listing-for-selectors.html');
+    expect(detectFormat(page)).toBeNull();
+    expect(detectFormat(page, { selectors: { item: 'li', title: 'h3', price: '.price', url: 'a' } })).toBe('html');
+    expect(detectFormat(feedFixtureText('html-error-page.html'))).toBeNull();
   });
 
   it('looks past BOM, whitespace, prolog, comments and DOCTYPE, any case and prefix', () => {
@@ -29,7 +45,7 @@ describe('detectFormat', () => {
 
   it('does not detect other roots or JSON shapes', () => {
     expect(detectFormat('<rss version="2.0"><channel/></rss>')).toBeNull();
-    expect(detectFormat('<data><goodsdata/></data>')).toBeNull();
+    expect(detectFormat('<data><items/></data>')).toBeNull();
     expect(detectFormat('{"deals": [{"title": "no options"}]}')).toBeNull();
     expect(detectFormat('{"items": []}')).toBeNull();
     expect(detectFormat('[1, 2]')).toBeNull();
@@ -45,13 +61,13 @@ describe('detectFormat', () => {
 
 describe('looksLikeHtml', () => {
   it('recognises HTML error pages and PHP warnings printed before a feed', () => {
-    expect(looksLikeHtml(fixture('html-error-page.html'))).toBe(true);
+    expect(looksLikeHtml(feedFixtureText('html-error-page.html'))).toBe(true);
     expect(looksLikeHtml('<html><body>Not found</body></html>')).toBe(true);
     expect(looksLikeHtml('\n<br />\n<b>Warning</b>: mysql_connect() failed in api/baidu.php<?xml version="1.0"?><urlset/>')).toBe(true);
   });
 
   it('does not flag feeds, even when they carry HTML inside', () => {
-    expect(looksLikeHtml(fixture('hao123-cdata-and-empty-elements.xml'))).toBe(false);
-    expect(looksLikeHtml(fixture('groupon-v2-two-options-sold-unknown.json'))).toBe(false);
+    expect(looksLikeHtml(feedFixtureText('hao123-cdata-and-empty-elements.xml'))).toBe(false);
+    expect(looksLikeHtml(feedFixtureText('groupon-v2-two-options-sold-unknown.json'))).toBe(false);
   });
 });

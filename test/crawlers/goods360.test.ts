@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFeedBytes, parseFeedText } from '../../crawlers/formats';
 import { dealIdFromUrl } from '../../crawlers/normalize/deal';
 import type { DealRecord, ParseResult } from '../../crawlers/types';
+import { feedFixtureBytes, feedFixtureText, pick } from '../helpers/feed-fixtures';
 
-const fixtureBytes = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url)));
-const fixtureText = (name: string) => new TextDecoder().decode(fixtureBytes(name));
-const parseFixture = (name: string): ParseResult => parseFeedText(fixtureText(name), 'auto', {});
-const pick = <Key extends keyof DealRecord>(deals: DealRecord[], ...keys: Key[]) =>
-  deals.map((deal) => Object.fromEntries(keys.map((key) => [key, deal[key]])));
+const parseFixture = (name: string): ParseResult => parseFeedText(feedFixtureText(name), 'auto', {});
 
 describe('360 v2 (goods360-v2-ymdhis.xml)', () => {
   const result = parseFixture('goods360-v2-ymdhis.xml');
@@ -115,7 +111,7 @@ describe('360 v4 (goods360-v4-pid-merchants.xml)', () => {
 
 describe('360 in GBK with the charset only in the HTTP header (goods360-gbk-header-only.xml)', () => {
   it('decodes by the header and parses', () => {
-    const result = parseFeedBytes(fixtureBytes('goods360-gbk-header-only.xml'), 'text/xml; charset=GBK', 'auto', {});
+    const result = parseFeedBytes(feedFixtureBytes('goods360-gbk-header-only.xml'), 'text/xml; charset=GBK', 'auto', {});
     expect(result.format).toBe('goods360');
     expect(result.skipped).toEqual([]);
     expect(pick(result.deals, 'externalId', 'title', 'city', 'district', 'category', 'priceMinor', 'valueMinor', 'sold', 'startsAt', 'merchant')).toEqual([
@@ -141,7 +137,7 @@ describe('goods360 detection', () => {
   });
 
   it('parses the same with the format given', () => {
-    const text = fixtureText('goods360-v4-pid-merchants.xml');
+    const text = feedFixtureText('goods360-v4-pid-merchants.xml');
     expect(parseFeedText(text, 'goods360', {})).toEqual(parseFeedText(text, 'auto', {}));
   });
 });

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CrawlError } from '../../crawlers/errors';
 import { parseFeedText } from '../../crawlers/formats';
 import { dealIdFromUrl } from '../../crawlers/normalize/deal';
 import type { HtmlSelectors } from '../../crawlers/types';
+import { feedFixtureText } from '../helpers/feed-fixtures';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
-const text = fixture('html-plain-listing-for-selectors.html');
+const text = feedFixtureText('html-plain-listing-for-selectors.html');
 const feedUrl = 'http://www.tuan.example.cn/list/today.html';
 
 /** What the site owner registered for html-plain-listing-for-selectors.html. */
@@ -85,7 +84,7 @@ describe('a plain HTML listing read with CSS selectors (html-plain-listing-for-s
   });
 
   it('leaves a page with JSON-LD to the jsonld format', () => {
-    const page = fixture('jsonld-two-blocks-one-broken.html');
+    const page = feedFixtureText('jsonld-two-blocks-one-broken.html');
     expect(parseFeedText(page, 'auto', { feedUrl, selectors }).format).toBe('jsonld');
   });
 

@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFeedText } from '../../crawlers/formats';
 import { dealIdFromUrl } from '../../crawlers/normalize/deal';
+import { feedFixtureText } from '../helpers/feed-fixtures';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
 
 describe('a listing page with JSON-LD, one block broken (jsonld-two-blocks-one-broken.html)', () => {
-  const { format, deals, skipped } = parseFeedText(fixture('jsonld-two-blocks-one-broken.html'), 'auto', {
+  const { format, deals, skipped } = parseFeedText(feedFixtureText('jsonld-two-blocks-one-broken.html'), 'auto', {
     feedUrl: 'https://www.letuan.example.cn/list.php',
   });
 
@@ -67,7 +66,7 @@ describe('a listing page with JSON-LD, one block broken (jsonld-two-blocks-one-b
 
 describe('a page with an @graph, an AggregateOffer and @id references (jsonld-graph-aggregate-offer.html)', () => {
   const feedUrl = 'https://deals.pizza.example/deep-dish';
-  const { format, deals, skipped } = parseFeedText(fixture('jsonld-graph-aggregate-offer.html'), 'auto', { feedUrl });
+  const { format, deals, skipped } = parseFeedText(feedFixtureText('jsonld-graph-aggregate-offer.html'), 'auto', { feedUrl });
 
   it('reads an AggregateOffer at its lowPrice, with the page URL when nothing else has one', () => {
     expect(format).toBe('jsonld');

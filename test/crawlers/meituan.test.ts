@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFeedText } from '../../crawlers/formats';
-import type { DealRecord } from '../../crawlers/types';
+import { feedFixtureText, pick } from '../helpers/feed-fixtures';
 
-const fixtureText = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
-const pick = <Key extends keyof DealRecord>(deals: DealRecord[], ...keys: Key[]) =>
-  deals.map((deal) => Object.fromEntries(keys.map((key) => [key, deal[key]])));
 
 describe('Meituan API v1 (meituan-response-deals.xml)', () => {
-  const result = parseFeedText(fixtureText('meituan-response-deals.xml'), 'auto', {});
+  const result = parseFeedText(feedFixtureText('meituan-response-deals.xml'), 'auto', {});
 
   it('is detected as meituan and reads every field of the first deal', () => {
     expect(result.format).toBe('meituan');
@@ -60,7 +56,7 @@ describe('Meituan API v1 (meituan-response-deals.xml)', () => {
 
 describe('Groupon API v1 XML (groupon-v1-xml-formatted-money.xml)', () => {
   it('reads formatted money with its currency, and ignores discount_percent', () => {
-    const result = parseFeedText(fixtureText('groupon-v1-xml-formatted-money.xml'), 'auto', {});
+    const result = parseFeedText(feedFixtureText('groupon-v1-xml-formatted-money.xml'), 'auto', {});
     expect(result).toEqual({
       format: 'meituan',
       skipped: [],

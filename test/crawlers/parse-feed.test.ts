@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CrawlError } from '../../crawlers/errors';
 import { feedFormats, parseFeedBytes, parseFeedText } from '../../crawlers/formats';
+import { feedFixtureText } from '../helpers/feed-fixtures';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
 
 /** The CrawlError code and message a call throws. */
 function failure(run: () => unknown): { code: string; message: string } {
@@ -18,11 +17,11 @@ function failure(run: () => unknown): { code: string; message: string } {
 
 describe('parseFeedText', () => {
   it('rejects the HTML error page as not a feed', () => {
-    expect(failure(() => parseFeedText(fixture('html-error-page.html'), 'auto', {}))).toEqual({
+    expect(failure(() => parseFeedText(feedFixtureText('html-error-page.html'), 'auto', {}))).toEqual({
       code: 'not_a_feed',
       message: 'the response is an HTML page, not a feed',
     });
-    expect(failure(() => parseFeedText(fixture('html-error-page.html'), 'hao123', {})).code).toBe('not_a_feed');
+    expect(failure(() => parseFeedText(feedFixtureText('html-error-page.html'), 'hao123', {})).code).toBe('not_a_feed');
   });
 
   it('rejects empty and plain-text bodies as not a feed', () => {
@@ -45,25 +44,25 @@ describe('parseFeedText', () => {
   });
 
   it('reports a feed that does not match the format it was registered as', () => {
-    expect(failure(() => parseFeedText(fixture('hao123-v1-basic.xml'), 'groupon', {})).code).toBe('parse_error');
-    expect(failure(() => parseFeedText(fixture('groupon-v2-two-options-sold-unknown.json'), 'hao123', {})).code).toBe('parse_error');
+    expect(failure(() => parseFeedText(feedFixtureText('hao123-v1-basic.xml'), 'groupon', {})).code).toBe('parse_error');
+    expect(failure(() => parseFeedText(feedFixtureText('groupon-v2-two-options-sold-unknown.json'), 'hao123', {})).code).toBe('parse_error');
     expect(failure(() => parseFeedText('<rss/>', 'hao123', {})).code).toBe('parse_error');
   });
 
   it('refuses an unknown time zone in the feed settings', () => {
-    expect(failure(() => parseFeedText(fixture('hao123-v1-basic.xml'), 'auto', { timeZone: 'Asia/Beijing' }))).toEqual({
+    expect(failure(() => parseFeedText(feedFixtureText('hao123-v1-basic.xml'), 'auto', { timeZone: 'Asia/Beijing' }))).toEqual({
       code: 'parse_error',
       message: 'unknown time zone "Asia/Beijing" in the feed settings',
     });
   });
 
   it('parses with an explicit format the same as with detection', () => {
-    const text = fixture('tuan800-ymd-times-shops-addr.xml');
+    const text = feedFixtureText('tuan800-ymd-times-shops-addr.xml');
     expect(parseFeedText(text, 'hao123', {})).toEqual(parseFeedText(text, 'auto', {}));
   });
 
   it('honours maxItems', () => {
-    const result = parseFeedText(fixture('hao123-v2-categories-shops.xml'), 'auto', { maxItems: 3 });
+    const result = parseFeedText(feedFixtureText('hao123-v2-categories-shops.xml'), 'auto', { maxItems: 3 });
     expect(result.deals.map((deal) => deal.url)).toEqual([
       'http://tuan.shuxiang.example/deal/501',
       'http://tuan.shuxiang.example/deal/502',
@@ -78,7 +77,7 @@ describe('parseFeedText', () => {
 
 describe('parseFeedBytes', () => {
   it('decodes then parses, and calls zero bytes not a feed', () => {
-    const bytes = new TextEncoder().encode(fixture('hao123-v1-basic.xml'));
+    const bytes = new TextEncoder().encode(feedFixtureText('hao123-v1-basic.xml'));
     expect(parseFeedBytes(bytes, 'text/html; charset=gbk', 'auto', {}).deals).toHaveLength(2);
     expect(failure(() => parseFeedBytes(new Uint8Array(), null, 'auto', {}))).toEqual({ code: 'not_a_feed', message: 'the response is empty' });
   });

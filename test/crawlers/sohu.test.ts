@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFeedText } from '../../crawlers/formats';
 import { dealIdFromUrl } from '../../crawlers/normalize/deal';
-import type { DealRecord } from '../../crawlers/types';
+import { feedFixtureText, pick } from '../helpers/feed-fixtures';
 
-const fixtureText = (name: string) => readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url), 'utf8');
-const pick = <Key extends keyof DealRecord>(deals: DealRecord[], ...keys: Key[]) =>
-  deals.map((deal) => Object.fromEntries(keys.map((key) => [key, deal[key]])));
 
 describe('Sohu ActivitySet (sohu-activityset-broken-15-digit-time.xml)', () => {
-  const result = parseFeedText(fixtureText('sohu-activityset-broken-15-digit-time.xml'), 'auto', {});
+  const result = parseFeedText(feedFixtureText('sohu-activityset-broken-15-digit-time.xml'), 'auto', {});
 
   it('is detected as sohu and reads every field of the first activity', () => {
     expect(result.format).toBe('sohu');
@@ -70,7 +66,7 @@ describe('Sohu ActivitySet (sohu-activityset-broken-15-digit-time.xml)', () => {
   });
 
   it('parses the same with the format given', () => {
-    const text = fixtureText('sohu-activityset-broken-15-digit-time.xml');
+    const text = feedFixtureText('sohu-activityset-broken-15-digit-time.xml');
     expect(parseFeedText(text, 'sohu', {})).toEqual(result);
   });
 });

@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFeedBytes, parseFeedText } from '../../crawlers/formats';
 import { parseUrlsetText } from '../../crawlers/formats/urlset';
 import { dealIdFromUrl } from '../../crawlers/normalize/deal';
 import type { DealRecord, ParseResult } from '../../crawlers/types';
+import { feedFixtureBytes, pick } from '../helpers/feed-fixtures';
 
-const fixtureBytes = (name: string) => new Uint8Array(readFileSync(new URL(`../fixtures/feeds/${name}`, import.meta.url)));
-const parseFixture = (name: string, feedUrl?: string): ParseResult => parseFeedBytes(fixtureBytes(name), null, 'auto', { feedUrl });
-const pick = <Key extends keyof DealRecord>(deals: DealRecord[], ...keys: Key[]) =>
-  deals.map((deal) => Object.fromEntries(keys.map((key) => [key, deal[key]])));
+const parseFixture = (name: string, feedUrl?: string): ParseResult => parseFeedBytes(feedFixtureBytes(name), null, 'auto', { feedUrl });
 
 describe('hao123 v1 (hao123-v1-basic.xml)', () => {
   it('reads every field of both deals', () => {
@@ -136,7 +133,7 @@ describe('团800 (tuan800-ymd-times-shops-addr.xml)', () => {
   });
 
   it('reads naive times in the configured zone and applies the clock offset to epochs', () => {
-    const text = new TextDecoder().decode(fixtureBytes('tuan800-ymd-times-shops-addr.xml'));
+    const text = new TextDecoder().decode(feedFixtureBytes('tuan800-ymd-times-shops-addr.xml'));
     const shifted = parseFeedText(text, 'hao123', { timeZone: 'UTC', clockOffsetSeconds: 8 * 3600 }).deals;
     expect(shifted[0]?.startsAt).toBe('2011-05-10T00:00:00.000Z');
     expect(shifted[2]?.startsAt).toBe('2011-05-31T08:00:00.000Z');
@@ -145,7 +142,7 @@ describe('团800 (tuan800-ymd-times-shops-addr.xml)', () => {
 
 describe('encoding and syntax quirks', () => {
   it('reads GBK bytes declared as utf-8 (hao123-gbk-declared-utf8.xml)', () => {
-    const { deals } = parseFeedBytes(fixtureBytes('hao123-gbk-declared-utf8.xml'), 'text/xml; charset=utf-8', 'auto', {});
+    const { deals } = parseFeedBytes(feedFixtureBytes('hao123-gbk-declared-utf8.xml'), 'text/xml; charset=utf-8', 'auto', {});
     expect(pick(deals, 'title', 'city', 'priceMinor', 'valueMinor', 'sold', 'site')).toEqual([
       { title: '喆记茶餐厅：仅售45元！价值100元的粤式早茶双人套餐', city: 'guangzhou', priceMinor: 4500, valueMinor: 10000, sold: 321, site: 'yuecha.example' },
     ]);
