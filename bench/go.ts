@@ -122,7 +122,8 @@ interface ServerChild {
 
 function startServerChild(mode: 'serve-bare' | 'serve-app', dir: string): Promise<ServerChild> {
   const profileDir = process.env.BENCH_CPU_PROF;
-  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`] : [];
+  // BENCH_CPU_PROF=/some/dir: each server child writes CPU profiles there (one per thread; tsx's loader has its own).
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, mode)}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, runTs, here, mode, dir], {
     cwd: projectDir, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

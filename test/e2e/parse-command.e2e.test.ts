@@ -141,10 +141,10 @@ describe('dealnav parse: failures are one line', () => {
   });
 
   it('an unknown --format is a usage error (exit 2)', async () => {
-    const result = await parse(fixture('hao123-v1-basic.xml'), '--format', 'rss');
+    const result = await parse(fixture('hao123-v1-basic.xml'), '--format', 'nope');
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^dealnav: unknown format 'rss'/);
+    expect(result.stderr).toMatch(/^dealnav: unknown format 'nope'/);
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 });
