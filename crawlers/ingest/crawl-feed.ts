@@ -1,5 +1,6 @@
 // One feed's crawl, top to bottom: fetch → decode → detect → parse → store → record the run.
 // A failed fetch or an unparseable answer changes no deals; the run records why.
+import { createHash } from 'node:crypto';
 import type { Feed, SnapshotCounts, Storage } from '../../src/storage';
 import { CrawlError } from '../errors';
 import { fetchFeed, HttpStatusError } from '../fetch';
@@ -62,7 +63,12 @@ export async function crawlFeed(
     bytes = response.bytes;
     const validators = { etag: response.etag ?? feed.etag, lastModified: response.lastModified ?? feed.lastModified };
     if (response.notModified) {
-      return await finish({ outcome: 'not_modified', format: null, itemsSeen: 0, counts: null, skipped: [] }, validators);
+      return await finish({ outcome: 'not_modified', format: null, itemsSeen: 0, counts: null, skipped: [] }, validators, null);
+    }
+    const fingerprint = bodyFingerprint(feed, settings, response.body);
+    if (isUnchanged(feed, fingerprint, startedAt)) {
+      // The same bytes read the same way give the same deals: record the run, skip the parse.
+      return await finish({ outcome: 'not_modified', format: null, itemsSeen: 0, counts: null, skipped: [] }, validators, null);
     }
     onProgress?.({ stage: 'parsing', bytes: response.bytes });
     const parsed = parseFeedBytes(response.body, response.contentType, asFormat(feed.format), {
@@ -80,7 +86,7 @@ export async function crawlFeed(
     onProgress?.({ stage: 'storing', bytes: response.bytes });
     const deals = parsed.deals.map((deal) => ({ ...deal, site: feed.siteSlug }));
     const counts = await storage.deals.applyFeedSnapshot({ id: feed.id, siteId: feed.siteId }, deals, new Date());
-    return await finish({ outcome: 'ok', format: parsed.format, itemsSeen, counts, skipped: parsed.skipped }, validators);
+    return await finish({ outcome: 'ok', format: parsed.format, itemsSeen, counts, skipped: parsed.skipped }, validators, fingerprint);
   } catch (error) {
     const failure = error instanceof CrawlError ? error : new CrawlError('parse_error', `unexpected: ${(error as Error).message}`);
     return await fail(failure);
@@ -89,12 +95,15 @@ export async function crawlFeed(
   async function finish(
     result: Pick<CrawlReport, 'outcome' | 'format' | 'itemsSeen' | 'counts' | 'skipped'>,
     validators: { etag: string | null; lastModified: string | null },
+    storedFingerprint: string | null,
   ): Promise<CrawlReport> {
     const at = new Date();
     await storage.crawlRuns.finish(runId, at, {
       ...result, httpStatus, bytes, errorCode: null, errorMessage: null,
     });
-    await storage.feeds.recordSuccess(feed.id, { at, ...validators, nextCheckAt: nextCheckAfterSuccess(feed, at), format: result.format });
+    await storage.feeds.recordSuccess(feed.id, { at, ...validators, nextCheckAt: nextCheckAfterSuccess(feed, at), format: result.format,
+      bodyFingerprint: storedFingerprint,
+    });
     return { feedId: feed.id, ...result, error: null, pausedReason: null, durationMs: at.getTime() - startedAt.getTime() };
   }
 
@@ -118,6 +127,27 @@ export async function crawlFeed(
     };
   }
 }
+
+/**
+ * Bump when parsing or normalising changes what a feed's bytes turn into, so that unchanged
+ * feeds are read again with the new rules.
+ */
+const PARSE_RULES_REVISION = 1;
+/** Even unchanged bytes are parsed again after this long, in case the rules changed unannounced. */
+const REPARSE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** Identifies a body together with everything that decides how it is read. */
+function bodyFingerprint(feed: Feed, settings: CrawlSettings, body: Uint8Array): string {
+  const readingRules = JSON.stringify([
+    PARSE_RULES_REVISION, feed.format, feed.timeZone, feed.clockOffsetSeconds, feed.selectors, settings.maxItems,
+  ]);
+  return createHash('sha256').update(readingRules).update(body).digest('base64url');
+}
+
+const isUnchanged = (feed: Feed, fingerprint: string, now: Date): boolean =>
+  feed.bodyFingerprint === fingerprint
+  && feed.bodyParsedAt !== null
+  && now.getTime() - feed.bodyParsedAt.getTime() < REPARSE_AFTER_MS;
 
 async function checkRobots(feed: Feed, settings: CrawlSettings): Promise<void> {
   if (!HTML_PAGE_FORMATS.has(feed.format) && !HTML_PAGE_FORMATS.has(feed.detectedFormat ?? '')) return;

@@ -1,9 +1,9 @@
 // The click-out path, read as three steps: resolve the deal, commit the click, answer the redirect.
 import type { Storage } from '../storage';
 import { encodeClickId } from './click-id';
-import { buildClickUrl } from './click-url';
 import type { ClickWriter } from './click-writer';
-import { hashIp, isBotRequest } from './visitor';
+import { RedirectTargetCache, defaultRedirectCacheOptions, type RedirectCacheOptions } from './redirect-cache';
+import { ipHasher, isBotRequest } from './visitor';
 
 export interface ClickRequest {
   dealId: number;
@@ -22,18 +22,28 @@ export interface ClickOut {
 const MAX_HEADER_KEPT = 512;
 
 export class ClickService {
+  private readonly hashIp: (ip: string) => string;
+
   private constructor(
-    private readonly storage: Storage,
+    private readonly targets: RedirectTargetCache,
     private readonly writer: ClickWriter,
     private readonly clickSecret: string,
-    private readonly ipSalt: string,
-  ) {}
+    ipSalt: string,
+  ) {
+    this.hashIp = ipHasher(ipSalt);
+  }
 
-  static async create(storage: Storage, writer: ClickWriter): Promise<ClickService> {
+  /** `cache` sets how long a redirect target may be served from memory (see redirect-cache.ts). */
+  static async create(storage: Storage, writer: ClickWriter, cache: RedirectCacheOptions = defaultRedirectCacheOptions): Promise<ClickService> {
     const random = () => crypto.getRandomValues(Buffer.alloc(32)).toString('hex');
     const clickSecret = await storage.settings.getOrCreate('click_id_secret', random);
     const ipSalt = await storage.settings.getOrCreate('ip_hash_salt', random);
-    return new ClickService(storage, writer, clickSecret, ipSalt);
+    return new ClickService(new RedirectTargetCache(storage.deals, cache), writer, clickSecret, ipSalt);
+  }
+
+  /** Stops listening to storage changes (the service answers from storage only afterwards). */
+  close(): void {
+    this.targets.close();
   }
 
   get secret(): string {
@@ -42,11 +52,12 @@ export class ClickService {
 
   /** Records the click and returns where to send the shopper; null when there is no such deal. */
   async clickOut(request: ClickRequest): Promise<ClickOut | null> {
-    const target = await this.storage.deals.findRedirectTarget(request.dealId);
-    if (!target) return null;
+    const redirect = this.targets.lookup(request.dealId) ?? await this.targets.load(request.dealId);
+    if (!redirect) return null;
+    const { target } = redirect;
     const id = this.writer.allocateId();
     const clickId = encodeClickId(this.clickSecret, id);
-    const location = buildClickUrl(target.url, target, { clickId, subId: request.subId });
+    const location = redirect.location({ clickId, subId: request.subId });
     await this.writer.record({
       id,
       token: clickId,
@@ -57,7 +68,7 @@ export class ClickService {
       subId: request.subId,
       referrer: request.referrer?.slice(0, MAX_HEADER_KEPT) ?? null,
       userAgent: request.userAgent?.slice(0, MAX_HEADER_KEPT) ?? null,
-      ipHash: hashIp(this.ipSalt, request.ip),
+      ipHash: this.hashIp(request.ip),
       isBot: isBotRequest(request.method, request.userAgent),
       isDuplicate: false,
     });

@@ -47,6 +47,9 @@ export interface Feed {
   pausedReason: string | null;
   etag: string | null;
   lastModified: string | null;
+  /** Fingerprint of the last body parsed and stored, and when that was. */
+  bodyFingerprint: string | null;
+  bodyParsedAt: Date | null;
   nextCheckAt: Date;
   lastCheckedAt: Date | null;
   lastSuccessAt: Date | null;
@@ -149,7 +152,15 @@ export interface FeedsRepository {
   list(): Promise<Feed[]>;
   /** Active feeds of active sites whose next check is due, oldest first. */
   listDue(now: Date, limit: number): Promise<Feed[]>;
-  recordSuccess(id: number, result: { at: Date; etag: string | null; lastModified: string | null; nextCheckAt: Date; format: string | null }): Promise<void>;
+  recordSuccess(id: number, result: {
+    at: Date;
+    etag: string | null;
+    lastModified: string | null;
+    nextCheckAt: Date;
+    format: string | null;
+    /** Set when this run parsed and stored a body; null when it reused the previous one. */
+    bodyFingerprint: string | null;
+  }): Promise<void>;
   recordFailure(id: number, result: { at: Date; code: string; message: string; nextCheckAt: Date }): Promise<void>;
   /** Stops scheduling the feed until someone resumes it. */
   pause(id: number, reason: string): Promise<void>;
@@ -166,8 +177,19 @@ export interface DealsRepository {
   applyFeedSnapshot(feed: { id: number; siteId: number }, deals: DealRecord[], now: Date): Promise<SnapshotCounts>;
   listLive(query: { now: Date; page: number; pageSize: number }): Promise<DealPage>;
   findById(id: number): Promise<StoredDeal | null>;
-  /** A stored deal of an active site, for /go; null when there is none. */
+  /** A stored, not removed deal of an active site, for /go; null when there is none. */
   findRedirectTarget(id: number): Promise<RedirectTarget | null>;
+  /**
+   * Calls `listener` after this process commits a change that can move, add or drop a redirect
+   * target (a feed snapshot). Returns a function that removes the listener.
+   */
+  onRedirectTargetsChanged(listener: () => void): () => void;
+  /**
+   * A number that differs from the previous call's when another connection or process (the
+   * `dealnav crawl` CLI) has committed to the database in between; this process's own writes do
+   * not change it. One cheap statement: poll it every few hundred milliseconds, not per request.
+   */
+  externalChangeVersion(): number;
 }
 
 export interface CrawlRunsRepository {

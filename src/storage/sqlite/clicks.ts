@@ -33,12 +33,14 @@ const toClick = (row: ClickRow): StoredClick => ({
 });
 
 export function createClicksRepository(db: SqliteDatabase): ClicksRepository {
-  const insert = db.prepare(`
+  // Positional parameters, bound straight from the click: no per-row object to build.
+  const insert = db.prepare<[number, string, number, number, number, string | null, string | null, string | null, string | null, string, number, number]>(`
     INSERT INTO clicks (id, token, deal_id, site_id, created_at, city, sub_id, referrer, user_agent, ip_hash, is_bot, is_duplicate)
-    VALUES (@id, @token, @dealId, @siteId, @createdAt, @city, @subId, @referrer, @userAgent, @ipHash, @isBot, @isDuplicate)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertAll = db.transaction((clicks: NewClick[]) => {
-    for (const click of clicks) {
-      insert.run({ ...click, createdAt: click.createdAt.getTime(), isBot: click.isBot ? 1 : 0, isDuplicate: click.isDuplicate ? 1 : 0 });
+    for (const c of clicks) {
+      insert.run(c.id, c.token, c.dealId, c.siteId, c.createdAt.getTime(), c.city, c.subId, c.referrer, c.userAgent, c.ipHash,
+        c.isBot ? 1 : 0, c.isDuplicate ? 1 : 0);
     }
   });
   const maxId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM clicks');

@@ -136,7 +136,14 @@ export function createDealsRepository(db: SqliteDatabase): DealsRepository {
   const redirectTarget = db.prepare<[number], { deal_id: number; site_id: number; url: string; city: string | null; click_param: string | null; click_template: string | null }>(`
     SELECT d.id AS deal_id, d.site_id, d.url, d.city, s.click_param, s.click_template
     FROM deals d JOIN sites s ON s.id = d.site_id
-    WHERE d.id = ? AND s.status = 'active'`);
+    WHERE d.id = ? AND d.removed_at IS NULL AND s.status = 'active'`);
+  // --- Redirect-target change signals (for the in-process cache of /go, src/revenue/redirect-cache.ts).
+  // In this process: listeners called after a snapshot commits. From other connections (the
+  // `dealnav crawl` CLI, an operator's sqlite3): PRAGMA data_version, which changes whenever another
+  // connection has committed since this one last looked, and never for this connection's own writes.
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const changeListeners = new Set<() => void>();
+  const notifyChanged = () => { for (const listener of changeListeners) listener(); };
 
   const applySnapshot = db.transaction((feed: { id: number; siteId: number }, deals: DealRecord[], now: number): SnapshotCounts => {
     const counts: SnapshotCounts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
@@ -178,7 +185,9 @@ export function createDealsRepository(db: SqliteDatabase): DealsRepository {
 
   return {
     async applyFeedSnapshot(feed, deals, now) {
-      return applySnapshot(feed, deals, now.getTime());
+      const counts = applySnapshot(feed, deals, now.getTime());
+      notifyChanged(); // after the commit: a reader that reloads now sees the new state
+      return counts;
     },
     async listLive({ now, page, pageSize }) {
       const at = now.getTime();
@@ -194,6 +203,13 @@ export function createDealsRepository(db: SqliteDatabase): DealsRepository {
       return row
         ? { dealId: row.deal_id, siteId: row.site_id, url: row.url, city: row.city, clickParam: row.click_param, clickTemplate: row.click_template }
         : null;
+    },
+    onRedirectTargetsChanged(listener) {
+      changeListeners.add(listener);
+      return () => { changeListeners.delete(listener); };
+    },
+    externalChangeVersion() {
+      return dataVersion.get()!;
     },
   };
 }

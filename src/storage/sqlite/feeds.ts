@@ -18,6 +18,8 @@ interface FeedRow {
   paused_reason: string | null;
   etag: string | null;
   last_modified: string | null;
+  body_fingerprint: string | null;
+  body_parsed_at: number | null;
   next_check_at: number;
   last_checked_at: number | null;
   last_success_at: number | null;
@@ -41,6 +43,8 @@ const toFeed = (row: FeedRow): Feed => ({
   pausedReason: row.paused_reason,
   etag: row.etag,
   lastModified: row.last_modified,
+  bodyFingerprint: row.body_fingerprint,
+  bodyParsedAt: toOptionalDate(row.body_parsed_at),
   nextCheckAt: toDate(row.next_check_at),
   lastCheckedAt: toOptionalDate(row.last_checked_at),
   lastSuccessAt: toOptionalDate(row.last_success_at),
@@ -69,10 +73,12 @@ export function createFeedsRepository(db: SqliteDatabase): FeedsRepository {
     WHERE feeds.status = 'active' AND feeds.next_check_at <= ? AND sites.status = 'active'
     ORDER BY feeds.next_check_at LIMIT ?`);
   const replaceUrl = db.prepare<[string, number, number]>(
-    'UPDATE feeds SET url = ?, etag = NULL, last_modified = NULL, next_check_at = 0, updated_at = ? WHERE id = ?');
-  const success = db.prepare<{ at: number; etag: string | null; lastModified: string | null; next: number; format: string | null; id: number }>(`
+    'UPDATE feeds SET url = ?, etag = NULL, last_modified = NULL, body_fingerprint = NULL, next_check_at = 0, updated_at = ? WHERE id = ?');
+  const success = db.prepare<{ at: number; etag: string | null; lastModified: string | null; next: number; format: string | null; fingerprint: string | null; id: number }>(`
     UPDATE feeds SET last_checked_at = @at, last_success_at = @at, etag = @etag, last_modified = @lastModified,
       detected_format = COALESCE(@format, detected_format),
+      body_fingerprint = COALESCE(@fingerprint, body_fingerprint),
+      body_parsed_at = CASE WHEN @fingerprint IS NULL THEN body_parsed_at ELSE @at END,
       next_check_at = @next, consecutive_failures = 0, last_error_code = NULL, last_error_message = NULL,
       updated_at = @at
     WHERE id = @id`);
@@ -118,7 +124,7 @@ export function createFeedsRepository(db: SqliteDatabase): FeedsRepository {
     async recordSuccess(id, result) {
       success.run({
         at: result.at.getTime(), etag: result.etag, lastModified: result.lastModified, next: result.nextCheckAt.getTime(),
-        format: result.format, id,
+        format: result.format, fingerprint: result.bodyFingerprint, id,
       });
     },
     async recordFailure(id, result) {

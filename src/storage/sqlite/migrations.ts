@@ -152,6 +152,12 @@ const migrations: readonly string[] = [
   `
   ALTER TABLE feeds ADD COLUMN detected_format TEXT;
   `,
+  // 3: a fingerprint of the last body that was parsed and stored, so an unchanged feed from a
+  // server without ETag or Last-Modified costs a hash, not a parse.
+  `
+  ALTER TABLE feeds ADD COLUMN body_fingerprint TEXT;
+  ALTER TABLE feeds ADD COLUMN body_parsed_at INTEGER;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

@@ -48,10 +48,26 @@ describe('crawling one feed from a loopback server into a real SQLite file', () 
 
   it('updates a deal seen again instead of duplicating it, and stops listing one that left the feed', async () => {
     await crawl();
-    expect((await crawl()).counts).toEqual({ added: 0, updated: 0, unchanged: 3, removed: 0 });
     server.answer('/api.xml', xml('deal-2-repriced-deal-3-gone.xml'));
     expect((await crawl()).counts).toEqual({ added: 0, updated: 1, unchanged: 1, removed: 1 });
     expect(await liveTitles()).toEqual(['1:6800', '2:2900']);
+  });
+
+  it('skips the parse when the body is byte for byte the one it last stored', async () => {
+    await crawl();
+    const again = await crawl();
+    expect(again).toMatchObject({ outcome: 'not_modified', counts: null });
+    const [run] = await storage.crawlRuns.listForFeed(feed.id, 1);
+    expect(run).toMatchObject({ outcome: 'not_modified', httpStatus: 200 });
+    expect(await liveTitles()).toEqual(['1:6800', '2:3900', '3:12800']);
+  });
+
+  it('reads the same body again when the way to read it changed', async () => {
+    await crawl();
+    await storage.feeds.upsert({ siteId: feed.siteId, url: feed.url, timeZone: 'America/New_York' });
+    const again = await crawl();
+    expect(again.outcome).toBe('ok');
+    expect(again.counts).toEqual({ added: 0, updated: 0, unchanged: 3, removed: 0 });
   });
 
   it('answers a 304 to a conditional GET without parsing or changing anything', async () => {

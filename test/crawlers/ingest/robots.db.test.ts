@@ -42,7 +42,7 @@ describe('robots.txt for feeds that are HTML pages', () => {
     expect(allowed.outcome).toBe('ok');
     server.answer('/robots.txt', { status: 404, body: 'no such file' });
     const missing = await crawlFeed(storage, (await storage.feeds.list())[0]!, crawlSettings(true));
-    expect(missing.outcome).toBe('ok');
+    expect(missing.outcome).toBe('not_modified'); // fetched again, and the same page as before
     expect(server.requests('/deals.html')).toBe(2);
   });
 

@@ -1,0 +1,145 @@
+// An in-process cache of /go's redirect targets, so a click costs no SELECT while a deal is hot.
+//
+// How fast a change reaches /go (the staleness bound):
+// - a feed snapshot committed by this process (the scheduler): at once, through the storage's
+//   onRedirectTargetsChanged listener, which empties the cache after the commit;
+// - anything committed by another process or connection (the `dealnav crawl` CLI, an operator
+//   suspending a site with sqlite3): within `versionCheckMs` (default 100 ms), because the first
+//   lookup after that interval reads the database's change version and empties the cache when it
+//   moved;
+// - anything else (a change this process makes without telling the listener): within `ttlMs`
+//   (default 1 s), after which every entry is read from the database again.
+// So a removed deal or a suspended site stops redirecting within 1 s in the worst case.
+// Misses (unknown, removed, suspended) are never cached: they always ask the database.
+import type { DealsRepository, RedirectTarget } from '../storage';
+import { buildClickUrl, type ClickUrlValues } from './click-url';
+
+export interface RedirectCacheOptions {
+  /** Longest an entry is used without reading it again. */
+  ttlMs: number;
+  /** How often a lookup reads the database's change version (other processes' commits). */
+  versionCheckMs: number;
+  /** Oldest entries are dropped beyond this many. */
+  maxEntries: number;
+}
+
+export const defaultRedirectCacheOptions: RedirectCacheOptions = { ttlMs: 1_000, versionCheckMs: 100, maxEntries: 10_000 };
+
+/** A cached target, with its click URL split around the click id when that can be done exactly. */
+export interface CachedRedirect {
+  target: RedirectTarget;
+  /** Builds the click-out URL; the same result as buildClickUrl(target.url, target, values). */
+  location(values: ClickUrlValues): string;
+}
+
+interface Entry {
+  redirect: CachedRedirect;
+  expiresAt: number;
+}
+
+type TargetSource = Pick<DealsRepository, 'findRedirectTarget' | 'onRedirectTargetsChanged' | 'externalChangeVersion'>;
+
+export class RedirectTargetCache {
+  private entries = new Map<number, Entry>();
+  private version: number;
+  private nextVersionCheckAt: number;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly deals: TargetSource,
+    private readonly options: RedirectCacheOptions = defaultRedirectCacheOptions,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.version = deals.externalChangeVersion();
+    this.nextVersionCheckAt = now() + options.versionCheckMs;
+    this.unsubscribe = deals.onRedirectTargetsChanged(() => this.clear());
+  }
+
+  /** The cached redirect for a deal, or undefined when it must be read (see `load`). Synchronous. */
+  lookup(dealId: number): CachedRedirect | undefined {
+    const now = this.now();
+    if (now >= this.nextVersionCheckAt) this.checkVersion(now);
+    const entry = this.entries.get(dealId);
+    if (entry === undefined) return undefined;
+    if (now < entry.expiresAt) return entry.redirect;
+    this.entries.delete(dealId);
+    return undefined;
+  }
+
+  /** Reads the deal's target from storage and caches it; null (not cached) when there is none. */
+  async load(dealId: number): Promise<CachedRedirect | null> {
+    const generation = this.entries;
+    const target = await this.deals.findRedirectTarget(dealId);
+    if (!target) return null;
+    const redirect = compile(target);
+    // Only cache if nothing emptied the cache while we were reading (a change may have raced us).
+    if (generation === this.entries) {
+      if (this.entries.size >= this.options.maxEntries) this.evictOldest();
+      this.entries.set(dealId, { redirect, expiresAt: this.now() + this.options.ttlMs });
+    }
+    return redirect;
+  }
+
+  /** Forgets every entry (called on every change signal). */
+  clear(): void {
+    // A new map rather than .clear(): a load started before the change sees that and skips caching.
+    this.entries = new Map();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.clear();
+  }
+
+  private checkVersion(now: number): void {
+    this.nextVersionCheckAt = now + this.options.versionCheckMs;
+    const version = this.deals.externalChangeVersion();
+    if (version !== this.version) {
+      this.version = version;
+      this.clear();
+    }
+  }
+
+  private evictOldest(): void {
+    // Map order is insertion order, and an entry is re-inserted every ttlMs while it is used, so
+    // the first keys are the ones loaded longest ago.
+    let toDrop = Math.max(1, this.entries.size - this.options.maxEntries + 1);
+    for (const key of this.entries.keys()) {
+      this.entries.delete(key);
+      if (--toDrop === 0) break;
+    }
+  }
+}
+
+/** Characters a click id may contain; none of them is escaped by URLSearchParams. */
+const CLICK_ID_SHAPE = /^[0-9A-Za-z_-]+$/;
+const PLACEHOLDER = 'DnClickIdPlaceholder7Q3x';
+
+/**
+ * With a click parameter (no template), building the URL per click means parsing it and
+ * re-serialising its query each time. The result only varies in the click id, so it is built once
+ * with a placeholder and split around it; ids outside the placeholder's alphabet (never produced
+ * by encodeClickId) and URLs where the split is not exact fall back to buildClickUrl.
+ */
+function compile(target: RedirectTarget): CachedRedirect {
+  const slow = (values: ClickUrlValues) => buildClickUrl(target.url, target, values);
+  if (target.clickTemplate || !target.clickParam) return { target, location: slow };
+  let sample: string;
+  try {
+    sample = buildClickUrl(target.url, target, { clickId: PLACEHOLDER, subId: null });
+  } catch {
+    return { target, location: slow }; // let each click raise the same error as before
+  }
+  const at = sample.indexOf(PLACEHOLDER);
+  if (at < 0 || sample.indexOf(PLACEHOLDER, at + 1) >= 0) return { target, location: slow };
+  const head = sample.slice(0, at);
+  const tail = sample.slice(at + PLACEHOLDER.length);
+  return {
+    target,
+    location: (values) => (CLICK_ID_SHAPE.test(values.clickId) ? head + values.clickId + tail : slow(values)),
+  };
+}
