@@ -89,6 +89,86 @@ export interface DealPage {
   total: number;
 }
 
+export type DealSort = 'newest' | 'price' | 'price-desc' | 'discount' | 'popular' | 'ending';
+
+/** What a shopper can ask of the listing; every field but now/sort/page/pageSize is optional. */
+export interface DealQuery {
+  now: Date;
+  /** City code; nationwide deals are included in every city, once. */
+  city?: string;
+  district?: string;
+  /** Portal category slug. */
+  category?: string;
+  /** Site slugs; any of them. */
+  sites?: string[];
+  /** Bounds on the price in minor units of the deal's own currency. */
+  priceMin?: number;
+  priceMax?: number;
+  /** Minimum percent off. */
+  minDiscount?: number;
+  /** Only deals first seen in the last 24 hours. */
+  newToday?: boolean;
+  /** Full text over title, merchant and category; Chinese matches any substring of 2+ characters. */
+  q?: string;
+  sort: DealSort;
+  page: number;
+  pageSize: number;
+  /** Show one entry per group of the same offer on several sites (its cheapest member). */
+  collapseGroups?: boolean;
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+/** Live counts per filter value, each computed with every other filter of the query applied. */
+export interface DealFacets {
+  cities: FacetValue[];
+  districts: FacetValue[];
+  categories: FacetValue[];
+  sites: FacetValue[];
+}
+
+export interface ListedDeal extends StoredDeal {
+  /** Same-offer group, when the deal has twins on other sites. */
+  group: { id: string; siteCount: number; lowestPriceMinor: number; currency: string } | null;
+}
+
+export interface DealSearchResult {
+  deals: ListedDeal[];
+  total: number;
+  facets: DealFacets;
+}
+
+export interface PricePoint {
+  observedAt: string;
+  priceMinor: number;
+  valueMinor: number | null;
+  currency: string;
+  soldOut: boolean;
+}
+
+export interface DealDetail extends ListedDeal {
+  priceHistory: PricePoint[];
+  /** The same offer on other sites (this deal excluded), cheapest first. */
+  sameOffer: StoredDeal[];
+  /** Whether the deal is still listed (not removed, not ended, site active). */
+  live: boolean;
+}
+
+/** A partner site as the sites directory shows it. */
+export interface SiteSummary {
+  slug: string;
+  name: string;
+  homeUrl: string;
+  liveDeals: number;
+  cities: string[];
+  lastSuccessfulCrawlAt: string | null;
+  /** Share of the last 30 days' crawl runs that succeeded, 0–1, null without runs. */
+  crawlSuccessRate: number | null;
+}
+
 /** What the click redirect needs, and nothing more. */
 export interface RedirectTarget {
   dealId: number;
