@@ -220,6 +220,8 @@ export interface SitesRepository {
   upsert(site: NewSite): Promise<Site>;
   findBySlug(slug: string): Promise<Site | null>;
   list(): Promise<Site[]>;
+  /** Active sites with their live deal counts, cities and crawl health, for the sites directory. */
+  directory(now: Date): Promise<SiteSummary[]>;
 }
 
 export interface FeedsRepository {
@@ -256,6 +258,10 @@ export interface DealsRepository {
    */
   applyFeedSnapshot(feed: { id: number; siteId: number }, deals: DealRecord[], now: Date): Promise<SnapshotCounts>;
   listLive(query: { now: Date; page: number; pageSize: number }): Promise<DealPage>;
+  /** The shoppers' listing: filters, full-text search, sorts, paging and live facet counts. */
+  search(query: DealQuery): Promise<DealSearchResult>;
+  /** One deal with its price history and the same offer on other sites; null when unknown. */
+  findDetail(id: number, now: Date): Promise<DealDetail | null>;
   findById(id: number): Promise<StoredDeal | null>;
   /** A stored, not removed deal of an active site, for /go; null when there is none. */
   findRedirectTarget(id: number): Promise<RedirectTarget | null>;
