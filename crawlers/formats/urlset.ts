@@ -2,7 +2,6 @@
 // table, because every navigator and emitter renamed or re-cased the same handful of fields
 // (startTime, starttime, start_time, startline …). Elements are matched by local name without
 // regard to case, `_` or `-`, so namespaced and snake_case variants read the same.
-import { load } from 'cheerio';
 import { xmlRootName } from '../detect';
 import { CrawlError } from '../errors';
 import { mapCategory } from '../normalize/category';
@@ -10,7 +9,8 @@ import { collectDeals, readCount, readFlag, type DealDraft } from '../normalize/
 import { DEFAULT_FEED_TIME_ZONE, parseFeedTime } from '../normalize/time';
 import type { ParseContext, ParseResult } from '../types';
 import type { FeedFormat } from './format';
-import { childNamed, elementChildren, keyOf, readFields, type Element } from './xml';
+import { childNamed, readFields, type Element } from './xml';
+import { nodeText, streamXmlItems } from './xml-stream';
 
 /** Field → element names (normalised: lower case, no `_`/`-`) that carry it, best first. */
 const DISPLAY_FIELDS = {
@@ -48,13 +48,22 @@ export function parseUrlsetText(text: string, ctx: ParseContext): ParseResult {
   if (root !== 'urlset') {
     throw new CrawlError('parse_error', `expected an <urlset> feed, found ${root ? `<${root}>` : 'no XML root element'}`);
   }
-  // Whitespace before `<?xml` is an error to strict parsers; cheerio's xml mode tolerates it and
-  // a raw `&` in a title, which is why this family is read with it.
-  const $ = load(text.trimStart(), { xml: true });
-  const urlset = elementChildren($.root()[0]?.children ?? []).find((element) => keyOf(element) === 'urlset');
-  const items = elementChildren(urlset?.children ?? []).filter((element) => keyOf(element) === 'url');
-  const textOf = (element: Element) => $(element).text().trim() || null;
-  return collectDeals('hao123', items, (item) => readItem(item, textOf, ctx), ctx);
+  // Streamed: htmlparser2 in xml mode (the parser under cheerio's xml mode, so whitespace before
+  // `<?xml` and a raw `&` in a title are tolerated as before) builds one <url> at a time, which
+  // is read into a small draft and dropped. Items over ctx.maxItems are only counted; collectDeals
+  // never reads them (its own limit test), it only lists them as skipped.
+  const drafts: (DealDraft | null)[] = [];
+  const { items } = streamXmlItems(text, {
+    path: ['urlset', 'url'],
+    maxItems: ctx.maxItems,
+    onItem: (item) => { drafts.push(readItem(item, nodeText, ctx)); },
+  });
+  while (drafts.length < items) drafts.push(null); // dense: collectDeals' forEach skips holes
+  return collectDeals('hao123', drafts, (draft) => draft ?? unreadItem(), ctx);
+}
+
+function unreadItem(): never {
+  throw new Error('urlset: collectDeals asked for an item over maxItems, which was not read');
 }
 
 function readItem(item: Element, textOf: (element: Element) => string | null, ctx: ParseContext): DealDraft {

@@ -81,8 +81,8 @@ export class XmlItemReader implements Partial<Handler> {
     const level = this.pathOpen;
     if (keyOfName(name) !== this.path[level]) return;
     if (level === this.path.length - 1) {
-      this.items++;
-      if (this.items > this.maxItems) return; // counted, not built
+      // Same test as collectDeals: the item at 0-based index i is over the limit when i >= maxItems.
+      if (this.items++ >= this.maxItems) return; // counted, not built
       this.item = new DomHandler(undefined, PARSER_OPTIONS);
       this.item.onopentag(name, attribs);
       this.itemDepth = this.depth;
