@@ -1,17 +1,30 @@
 // Builds the web application without listening: tests call inject(), server.ts listens.
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyView from '@fastify/view';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import nunjucks from 'nunjucks';
 import { fileURLToPath } from 'node:url';
 import type { ClickService } from './revenue/click-service';
 import type { Storage } from './storage';
+import { categoriesApiRoutes } from './web/api/categories';
+import { citiesApiRoutes } from './web/api/cities';
 import { dealsApiRoutes } from './web/api/deals';
+import { sitesApiRoutes } from './web/api/sites';
 import { registerErrorHandlers } from './web/errors';
 import { goRoutes } from './web/go';
-import { pickLocale, translator, type Translator } from './web/i18n';
+import { requestLocale, translator, type Translator } from './web/i18n';
+import { dealDetailPageRoutes } from './web/pages/deal-detail';
 import { dealsPageRoutes } from './web/pages/deals';
-import { dealSchema, errorSchema } from './web/schemas';
+import { favouritesPageRoutes } from './web/pages/favourites';
+import { feedRoutes } from './web/pages/feed';
+import { LANGUAGE_COOKIE, languageRoutes } from './web/pages/language';
+import { sitesPageRoutes } from './web/pages/sites';
+import { contentSecurityPolicy } from './web/security-headers';
+import { dealSchema, errorSchema, facetsSchema, listedDealSchema } from './web/schemas';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -34,6 +47,20 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   const app = Fastify({ logger: false, trustProxy: false, ...options });
 
   // External plugins first, then the app's services, then routes.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy },
+    // Partners may attribute a click-out by our origin; /go sets its own policy too.
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+  });
+  await app.register(fastifyCookie);
+  // OpenAPI from the routes' own JSON schemas: the document at /docs/json, the UI at /docs.
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'dealnav API', version: '1', description: 'Live group-buy deals from every partner site. Money is integer minor units beside its currency.' },
+    },
+    hideUntagged: true,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(fastifyStatic, { root: `${webDir}public`, prefix: '/static/' });
   await app.register(fastifyView, {
     engine: { nunjucks },
@@ -43,17 +70,27 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   app.decorate('storage', services.storage);
   app.decorate('clickService', services.clickService);
   app.decorateRequest('translator', {
-    getter(this: { headers: Record<string, string | string[] | undefined> }) {
+    getter(this: { headers: Record<string, string | string[] | undefined>; cookies?: Record<string, string | undefined> }) {
       const header = this.headers['accept-language'];
-      return translator(pickLocale(Array.isArray(header) ? header[0] : header));
+      return translator(requestLocale(this.cookies?.[LANGUAGE_COOKIE], Array.isArray(header) ? header[0] : header));
     },
   });
   app.addSchema(dealSchema);
   app.addSchema(errorSchema);
+  app.addSchema(listedDealSchema);
+  app.addSchema(facetsSchema);
   registerErrorHandlers(app);
 
   await app.register(dealsPageRoutes);
+  await app.register(dealDetailPageRoutes);
+  await app.register(sitesPageRoutes);
+  await app.register(favouritesPageRoutes);
+  await app.register(feedRoutes);
+  await app.register(languageRoutes);
   await app.register(dealsApiRoutes);
+  await app.register(sitesApiRoutes);
+  await app.register(citiesApiRoutes);
+  await app.register(categoriesApiRoutes);
   await app.register(goRoutes);
   return app;
 }

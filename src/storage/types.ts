@@ -115,6 +115,8 @@ export interface DealQuery {
   pageSize: number;
   /** Show one entry per group of the same offer on several sites (its cheapest member). */
   collapseGroups?: boolean;
+  /** Most values returned per facet, largest counts first (default 50, at most 1000). */
+  facetLimit?: number;
 }
 
 export interface FacetValue {
@@ -128,6 +130,8 @@ export interface DealFacets {
   districts: FacetValue[];
   categories: FacetValue[];
   sites: FacetValue[];
+  /** Live nationwide deals under the other filters; already included in every city's count. */
+  nationwide?: number;
 }
 
 export interface ListedDeal extends StoredDeal {

@@ -1,7 +1,7 @@
 // Coded errors: the API and the pages answer the same failure the same way, never with a stack trace.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageKey } from './i18n';
-import { templateContext } from './i18n';
+import { pageContext } from './page-context';
 
 export class HttpError extends Error {
   constructor(readonly statusCode: number, readonly code: string, message: string) {
@@ -21,7 +21,11 @@ function send(request: FastifyRequest, reply: FastifyReply, status: number, code
   reply.code(status);
   if (wantsHtml(request)) {
     const tr = request.translator;
-    return reply.view('error.njk', { ...templateContext(tr), heading: tr.t(headingFor(status)), message });
+    return reply.view('error.njk', {
+      ...pageContext(request),
+      heading: tr.t(headingFor(status)),
+      message: status === 404 ? tr.t('notFoundText') : message,
+    });
   }
   return reply.send({ statusCode: status, code, error: httpReason(status), message });
 }

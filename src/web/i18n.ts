@@ -27,18 +27,38 @@ export function pickLocale(acceptLanguage: string | undefined): Locale {
   return 'en';
 }
 
+/** A `lang` cookie (the shopper's own choice) wins over Accept-Language. */
+export function requestLocale(cookie: string | undefined, acceptLanguage: string | undefined): Locale {
+  return isLocale(cookie) ? cookie : pickLocale(acceptLanguage);
+}
+
+export const isLocale = (value: unknown): value is Locale => (locales as readonly unknown[]).includes(value);
+
 export interface Translator {
   locale: Locale;
   t(key: MessageKey, values?: Record<string, string | number>): string;
   money(minor: number, currency: string): string;
   relativeTime(until: Date, now: Date): string;
+  /** Date and time in `timeZone`, with the zone named so a shopper elsewhere is not misled. */
+  dateTime(at: Date, timeZone: string): string;
+  date(at: Date, timeZone: string): string;
+  percent(fraction: number): string;
+  number(value: number): string;
 }
 
 export function translator(locale: Locale): Translator {
   const messages = catalogues[locale];
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
+  const number = new Intl.NumberFormat(locale);
   return {
     locale,
+    dateTime: (at, timeZone) => new Intl.DateTimeFormat(locale, {
+      year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone, timeZoneName: 'short',
+    }).format(at),
+    date: (at, timeZone) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(at),
+    percent: (fraction) => percent.format(fraction),
+    number: (value) => number.format(value),
     t: (key, values = {}) => messages[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`)),
     money: (minor, currency) => formatMoney(locale, minor, currency),
     relativeTime(until, now) {

@@ -61,3 +61,48 @@ export interface PagingQuery {
   page: number;
   pageSize: number;
 }
+
+// --- The shoppers' JSON API (GET /api/deals, /api/deals/:id, /api/sites, /api/cities, /api/categories).
+
+const offerGroupSchema = {
+  type: ['object', 'null'],
+  description: 'The same offer on other sites: members priced within 20% of the cheapest, on two or more sites.',
+  required: ['id', 'siteCount', 'lowestPriceMinor', 'currency'],
+  properties: {
+    id: { type: 'string' },
+    siteCount: { type: 'integer' },
+    lowestPriceMinor: { type: 'integer' },
+    currency: { type: 'string' },
+  },
+} as const;
+
+/** A deal in a listing: the deal record plus its offer group. */
+export const listedDealSchema = {
+  $id: 'listedDeal',
+  type: 'object',
+  required: [...dealSchema.required, 'group'],
+  properties: { ...dealSchema.properties, group: offerGroupSchema },
+} as const;
+
+const facetValues = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['value', 'count'],
+    properties: { value: { type: 'string' }, count: { type: 'integer' } },
+  },
+} as const;
+
+export const facetsSchema = {
+  $id: 'facets',
+  type: 'object',
+  description: 'Live counts per filter value, each with every other filter applied but not its own; at most 50 values each, largest first.',
+  required: ['cities', 'districts', 'categories', 'sites'],
+  properties: {
+    cities: { ...facetValues, description: "A city's count includes the nationwide deals, which show in every city." },
+    districts: { ...facetValues, description: 'Only when a city is chosen.' },
+    categories: facetValues,
+    sites: facetValues,
+    nationwide: { type: 'integer', description: 'Nationwide deals among the matches.' },
+  },
+} as const;

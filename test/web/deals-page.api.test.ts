@@ -58,7 +58,7 @@ describe('the deal listing page and /api/deals', () => {
     expect(body).toMatchObject({ page: 1, pageSize: 2, total: 3 });
     expect(body.deals).toHaveLength(2);
     expect(Object.keys(body.deals[0]).sort()).toEqual([
-      'category', 'city', 'clickUrl', 'currency', 'discountPercent', 'district', 'endsAt', 'externalId', 'id', 'imageUrl',
+      'category', 'city', 'clickUrl', 'currency', 'discountPercent', 'district', 'endsAt', 'externalId', 'group', 'id', 'imageUrl',
       'merchant', 'nationwide', 'priceMinor', 'site', 'siteName', 'sold', 'soldOut', 'startsAt', 'title', 'url', 'valueMinor',
     ]);
     expect(body.deals[0]).toMatchObject({ site: 'letuan', currency: 'CNY', priceMinor: 6800, clickUrl: `/go/${body.deals[0].id}` });

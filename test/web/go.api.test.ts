@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStorage } from '../../src/storage';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { dealRecord } from '../helpers/deal-record';
 
@@ -90,6 +91,108 @@ describe('GET /go/:dealId with a click template', () => {
       const [deal] = (await t.storage.deals.listLive({ now: new Date(), page: 1, pageSize: 1 })).deals;
       const response = await t.app.inject({ url: `/go/${deal!.id}?sub=p1` });
       expect(response.headers.location).toMatch(/^http:\/\/www\.haotuan\.example\/team\.php\?id=ht-1&from=dealnav&cid=[0-9a-z]+-[A-Za-z0-9_-]{16}&sub=p1$/);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('GET /go/:dealId after the deal or its site changes (redirect targets are cached in memory)', () => {
+  let t: TestApp;
+  let dealId: number;
+  const browser = { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0', accept: 'application/json' };
+
+  beforeEach(async () => {
+    t = await buildTestApp();
+    await t.storage.deals.applyFeedSnapshot(t.feed, [dealRecord({ externalId: 'a', url: 'http://www.letuan.example/team.php?id=3172' })], new Date());
+    dealId = (await t.storage.deals.listLive({ now: new Date(), page: 1, pageSize: 1 })).deals[0]!.id;
+  });
+  afterEach(async () => { await t.close(); });
+
+  const go = () => t.app.inject({ url: `/go/${dealId}`, headers: browser });
+  const clicksOnDisk = () => {
+    const db = new Database(t.dbFile, { readonly: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM clicks').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+  /** Another process's connection: what `dealnav crawl` or an operator's sqlite3 would do. */
+  const otherProcess = (sql: string, ...params: unknown[]) => {
+    const db = new Database(t.dbFile);
+    try {
+      db.pragma('busy_timeout = 5000');
+      db.prepare(sql).run(...params);
+    } finally {
+      db.close();
+    }
+  };
+  /** The cache's worst case for another connection's change is versionCheckMs (100 ms) after the commit. */
+  const afterOtherProcessBound = () => new Promise((resolve) => setTimeout(resolve, 150));
+
+  it('stops redirecting a deal the next snapshot removed, at once (404, no click stored)', async () => {
+    expect((await go()).statusCode).toBe(302); // now cached
+    await t.storage.deals.applyFeedSnapshot(t.feed, [dealRecord({ externalId: 'b' })], new Date());
+    const response = await go();
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ code: 'DN_ERR_DEAL_NOT_FOUND' });
+    expect(clicksOnDisk()).toBe(1);
+  });
+
+  it('stops redirecting when another process suspends the site, within the bound, and resumes when it is active again', async () => {
+    expect((await go()).statusCode).toBe(302);
+    otherProcess("UPDATE sites SET status = 'suspended' WHERE id = ?", t.site.id);
+    await afterOtherProcessBound();
+    const suspended = await go();
+    expect(suspended.statusCode).toBe(404);
+    expect(suspended.headers.location).toBeUndefined();
+    expect(clicksOnDisk()).toBe(1);
+
+    otherProcess("UPDATE sites SET status = 'active' WHERE id = ?", t.site.id);
+    await afterOtherProcessBound();
+    expect((await go()).statusCode).toBe(302);
+    expect(clicksOnDisk()).toBe(2);
+  });
+
+  it('follows a crawl by another process: a changed URL, then the deal removed', async () => {
+    expect((await go()).statusCode).toBe(302);
+    const crawler = openStorage(t.dbFile); // its own connection, as `dealnav crawl` has
+    try {
+      await crawler.deals.applyFeedSnapshot(t.feed, [dealRecord({ externalId: 'a', url: 'http://www.letuan.example/team.php?id=9999' })], new Date());
+      await afterOtherProcessBound();
+      const moved = await go();
+      expect(moved.statusCode).toBe(302);
+      expect(moved.headers.location).toMatch(/^http:\/\/www\.letuan\.example\/team\.php\?id=9999&dnclick=/);
+
+      await crawler.deals.applyFeedSnapshot(t.feed, [], new Date());
+      await afterOtherProcessBound();
+      expect((await go()).statusCode).toBe(404);
+      expect(clicksOnDisk()).toBe(2);
+    } finally {
+      await crawler.close();
+    }
+  });
+});
+
+describe('GET /go/:dealId and the security headers', () => {
+  it('sends the pages\' security headers on a 404 or 400 from /go, and only its own headers on a 302', async () => {
+    const t = await buildTestApp();
+    try {
+      await t.storage.deals.applyFeedSnapshot(t.feed, [dealRecord({ externalId: 'a' })], new Date());
+      const [deal] = (await t.storage.deals.listLive({ now: new Date(), page: 1, pageSize: 1 })).deals;
+      for (const url of ['/go/999999', '/go/abc']) {
+        for (const accept of ['text/html', 'application/json']) {
+          const response = await t.app.inject({ url, headers: { accept } });
+          expect(response.statusCode).toBeGreaterThanOrEqual(400);
+          expect(response.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+          expect(response.headers['x-content-type-options']).toBe('nosniff');
+        }
+      }
+      const redirect = await t.app.inject({ url: `/go/${deal!.id}` });
+      expect(redirect.statusCode).toBe(302);
+      expect(redirect.headers['referrer-policy']).toBe('origin');
+      expect(redirect.headers['content-security-policy']).toBeUndefined();
     } finally {
       await t.close();
     }

@@ -1,6 +1,10 @@
 // SQL for the `clicks` table. Inserts come in batches from the click writer's group commit.
 import type { ClicksRepository, NewClick, StoredClick } from '../types';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
+
+/** 12 parameters a row: 32 rows stay far below SQLite's limit on bound parameters. */
+const ROWS_PER_STATEMENT = 32;
 
 interface ClickRow {
   id: number;
@@ -33,14 +37,29 @@ const toClick = (row: ClickRow): StoredClick => ({
 });
 
 export function createClicksRepository(db: SqliteDatabase): ClicksRepository {
-  // Positional parameters, bound straight from the click: no per-row object to build.
-  const insert = db.prepare<[number, string, number, number, number, string | null, string | null, string | null, string | null, string, number, number]>(`
-    INSERT INTO clicks (id, token, deal_id, site_id, created_at, city, sub_id, referrer, user_agent, ip_hash, is_bot, is_duplicate)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  // One multi-row INSERT per chunk of up to ROWS_PER_STATEMENT clicks, with positional parameters
+  // bound straight from the clicks (no per-row object); one prepared statement per chunk size.
+  const inserts = new Map<number, Statement<unknown[]>>();
+  const insertFor = (rows: number): Statement<unknown[]> => {
+    let statement = inserts.get(rows);
+    if (!statement) {
+      statement = db.prepare<unknown[]>(`
+        INSERT INTO clicks (id, token, deal_id, site_id, created_at, city, sub_id, referrer, user_agent, ip_hash, is_bot, is_duplicate)
+        VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+      inserts.set(rows, statement);
+    }
+    return statement;
+  };
   const insertAll = db.transaction((clicks: NewClick[]) => {
-    for (const c of clicks) {
-      insert.run(c.id, c.token, c.dealId, c.siteId, c.createdAt.getTime(), c.city, c.subId, c.referrer, c.userAgent, c.ipHash,
-        c.isBot ? 1 : 0, c.isDuplicate ? 1 : 0);
+    for (let start = 0; start < clicks.length; start += ROWS_PER_STATEMENT) {
+      const end = Math.min(start + ROWS_PER_STATEMENT, clicks.length);
+      const values: unknown[] = [];
+      for (let i = start; i < end; i++) {
+        const c = clicks[i]!;
+        values.push(c.id, c.token, c.dealId, c.siteId, c.createdAt.getTime(), c.city, c.subId, c.referrer, c.userAgent, c.ipHash,
+          c.isBot ? 1 : 0, c.isDuplicate ? 1 : 0);
+      }
+      insertFor(end - start).run(values);
     }
   });
   const maxId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM clicks');

@@ -102,7 +102,7 @@ const contentHash = (columns: ReturnType<typeof dealColumns>): string =>
 const liveWhere = `d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now) AND s.status = 'active'`;
 const selectDeal = `SELECT d.*, s.slug AS site_slug, s.name AS site_name FROM deals d JOIN sites s ON s.id = d.site_id`;
 
-export function createDealsRepository(db: SqliteDatabase): DealsRepository {
+export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository, 'search' | 'findDetail'> {
   const knownForFeed = db.prepare<[number], KnownDeal & { external_id: string }>(
     'SELECT id, external_id, content_hash, price_minor, value_minor, currency, sold_out, removed_at FROM deals WHERE feed_id = ?');
   const knownForSite = db.prepare<[number, string], KnownDeal>(

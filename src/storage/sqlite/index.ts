@@ -3,6 +3,7 @@ import type { Storage } from '../types';
 import { createClicksRepository } from './clicks';
 import { createCrawlRunsRepository } from './crawl-runs';
 import { openSqlite } from './database';
+import { createDealSearch } from './deal-search';
 import { createDealsRepository } from './deals';
 import { createFeedsRepository } from './feeds';
 import { migrate } from './migrations';
@@ -15,7 +16,8 @@ export function openSqliteStorage(path: string): Storage {
   return {
     sites: createSitesRepository(db),
     feeds: createFeedsRepository(db),
-    deals: createDealsRepository(db),
+    // The snapshot and redirect paths (deals.ts) and the shoppers' listing (deal-search.ts) share the table.
+    deals: { ...createDealsRepository(db), ...createDealSearch(db) },
     crawlRuns: createCrawlRunsRepository(db),
     clicks: createClicksRepository(db),
     settings: createSettingsRepository(db),

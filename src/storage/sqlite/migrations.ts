@@ -158,6 +158,65 @@ const migrations: readonly string[] = [
   ALTER TABLE feeds ADD COLUMN body_fingerprint TEXT;
   ALTER TABLE feeds ADD COLUMN body_parsed_at INTEGER;
   `,
+  // 4: the shoppers' listing. `geo` is where a deal shows: its city, or '*' for a nationwide deal,
+  // so "city X" is `geo IN (X, '*')` on one index and a nationwide deal is one row in every city.
+  // deal_search is the full-text index (see search-text.ts): `words` holds the Latin words and
+  // numbers, `bigrams` every overlapping pair of CJK characters, so a phrase of the query's pairs
+  // finds any Chinese substring of two or more characters. `offer_key` groups the same offer on
+  // several sites. Triggers keep both in step with `deals`, whoever writes it; they call the
+  // dn_* functions that openSqlite registers. Listing indexes are partial (removed deals never
+  // list) and cover every filter column, so counts and facets read the index alone. (`geo` is a
+  // plain column kept by trigger: an index on a generated column never covers a query.)
+  `
+  ALTER TABLE deals ADD COLUMN geo TEXT;
+  ALTER TABLE deals ADD COLUMN offer_key TEXT;
+  UPDATE deals SET geo = CASE WHEN nationwide THEN '*' ELSE city END,
+    offer_key = dn_offer_key(city, nationwide, currency, merchant_name, title);
+
+  CREATE VIRTUAL TABLE deal_search USING fts5(
+    words, bigrams, content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+  );
+  INSERT INTO deal_search (rowid, words, bigrams)
+    SELECT id, dn_search_words(title, merchant_name, category), dn_search_bigrams(title, merchant_name, category) FROM deals;
+
+  CREATE TRIGGER deals_derived_insert AFTER INSERT ON deals BEGIN
+    INSERT INTO deal_search (rowid, words, bigrams) VALUES (NEW.id,
+      dn_search_words(NEW.title, NEW.merchant_name, NEW.category), dn_search_bigrams(NEW.title, NEW.merchant_name, NEW.category));
+    UPDATE deals SET geo = CASE WHEN NEW.nationwide THEN '*' ELSE NEW.city END,
+      offer_key = dn_offer_key(NEW.city, NEW.nationwide, NEW.currency, NEW.merchant_name, NEW.title) WHERE id = NEW.id;
+  END;
+  CREATE TRIGGER deals_search_update AFTER UPDATE OF title, merchant_name, category ON deals
+  WHEN OLD.title IS NOT NEW.title OR OLD.merchant_name IS NOT NEW.merchant_name OR OLD.category IS NOT NEW.category BEGIN
+    DELETE FROM deal_search WHERE rowid = OLD.id;
+    INSERT INTO deal_search (rowid, words, bigrams) VALUES (NEW.id,
+      dn_search_words(NEW.title, NEW.merchant_name, NEW.category), dn_search_bigrams(NEW.title, NEW.merchant_name, NEW.category));
+  END;
+  CREATE TRIGGER deals_place_offer_update AFTER UPDATE OF city, nationwide, currency, merchant_name, title ON deals
+  WHEN OLD.city IS NOT NEW.city OR OLD.nationwide IS NOT NEW.nationwide OR OLD.currency IS NOT NEW.currency
+    OR OLD.merchant_name IS NOT NEW.merchant_name OR OLD.title IS NOT NEW.title BEGIN
+    UPDATE deals SET geo = CASE WHEN NEW.nationwide THEN '*' ELSE NEW.city END,
+      offer_key = dn_offer_key(NEW.city, NEW.nationwide, NEW.currency, NEW.merchant_name, NEW.title) WHERE id = NEW.id;
+  END;
+  CREATE TRIGGER deals_search_delete AFTER DELETE ON deals BEGIN
+    DELETE FROM deal_search WHERE rowid = OLD.id;
+  END;
+
+  -- Filters and facets: one covering index per leading filter (city, category, site).
+  CREATE INDEX deals_live_geo ON deals (geo, category, site_id, district, ends_at, price_minor, discount_percent, first_seen_at, removed_at)
+    WHERE removed_at IS NULL;
+  CREATE INDEX deals_live_category ON deals (category, geo, site_id, district, ends_at, price_minor, discount_percent, first_seen_at, removed_at)
+    WHERE removed_at IS NULL;
+  CREATE INDEX deals_live_site ON deals (site_id, geo, category, district, ends_at, price_minor, discount_percent, first_seen_at, removed_at)
+    WHERE removed_at IS NULL;
+  -- Sorts of the whole country's listing (newest has deals_live_newest); the rowid breaks ties.
+  CREATE INDEX deals_live_price ON deals (price_minor) WHERE removed_at IS NULL;
+  CREATE INDEX deals_live_discount ON deals (discount_percent) WHERE removed_at IS NULL;
+  CREATE INDEX deals_live_popular ON deals (sold) WHERE removed_at IS NULL;
+  CREATE INDEX deals_live_ending ON deals (ifnull(ends_at, 9007199254740991)) WHERE removed_at IS NULL;
+  -- Offer groups: members of one key, cheapest first.
+  CREATE INDEX deals_live_offer ON deals (offer_key, price_minor) WHERE removed_at IS NULL AND offer_key IS NOT NULL;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

@@ -1,7 +1,20 @@
 // SQL for the `sites` table.
-import type { NewSite, Site, SitesRepository } from '../types';
+import type { NewSite, Site, SiteSummary, SitesRepository } from '../types';
 import type { SqliteDatabase } from './database';
-import { toDate } from './time';
+import { toDate, toIso } from './time';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+interface DirectoryRow {
+  slug: string;
+  name: string;
+  home_url: string;
+  live_deals: number;
+  cities_json: string;
+  last_success_at: number | null;
+  success_rate: number | null;
+}
 
 interface SiteRow {
   id: number;
@@ -35,6 +48,20 @@ export function createSitesRepository(db: SqliteDatabase): SitesRepository {
     RETURNING *`);
   const bySlug = db.prepare<[string], SiteRow>('SELECT * FROM sites WHERE slug = ?');
   const all = db.prepare<[], SiteRow>('SELECT * FROM sites ORDER BY name, id');
+  // Per active site: live deals and their cities from deals_live_site (site_id, geo, …, ends_at),
+  // the index alone; feeds by their (site_id, url) key; runs by crawl_runs_feed. A run still
+  // 'running' an hour after it started was cut short by a crash and counts as failed.
+  const directory = db.prepare<{ now: number; since: number; stale: number }, DirectoryRow>(`
+    SELECT s.slug, s.name, s.home_url,
+      (SELECT count(*) FROM deals d
+        WHERE d.site_id = s.id AND d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now)) AS live_deals,
+      (SELECT json_group_array(geo) FROM (SELECT DISTINCT d.geo FROM deals d
+        WHERE d.site_id = s.id AND d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now)
+          AND d.geo IS NOT NULL AND d.geo <> '*' ORDER BY d.geo)) AS cities_json,
+      (SELECT max(f.last_success_at) FROM feeds f WHERE f.site_id = s.id) AS last_success_at,
+      (SELECT avg(r.outcome IN ('ok', 'not_modified')) FROM feeds f JOIN crawl_runs r ON r.feed_id = f.id
+        WHERE f.site_id = s.id AND r.started_at >= @since AND (r.outcome <> 'running' OR r.started_at < @stale)) AS success_rate
+    FROM sites s WHERE s.status = 'active' ORDER BY s.name, s.id`);
 
   return {
     async upsert(site: NewSite) {
@@ -50,6 +77,18 @@ export function createSitesRepository(db: SqliteDatabase): SitesRepository {
     },
     async list() {
       return all.all().map(toSite);
+    },
+    async directory(now) {
+      const at = now.getTime();
+      return directory.all({ now: at, since: at - 30 * DAY_MS, stale: at - HOUR_MS }).map((row): SiteSummary => ({
+        slug: row.slug,
+        name: row.name,
+        homeUrl: row.home_url,
+        liveDeals: row.live_deals,
+        cities: JSON.parse(row.cities_json) as string[],
+        lastSuccessfulCrawlAt: toIso(row.last_success_at),
+        crawlSuccessRate: row.success_rate,
+      }));
     },
   };
 }

@@ -1,22 +1,56 @@
-// GET /: the deal listing page, newest first, paged, server-rendered.
-import type { FastifyInstance } from 'fastify';
+// GET /: the deal listing with every filter, sort and paging as a shareable URL, server-rendered.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toDealCard } from '../deal-card';
-import { templateContext } from '../i18n';
-import type { PagingQuery } from '../schemas';
-import { pagingQuerystring } from '../schemas';
+import type { DealListingQuery } from '../api/deal-listing-query';
+import { dropEmptyFields, listingParams, listingQuerystring, listingSearch, toDealQuery } from '../listing-query';
+import { listingFilters, listingHeading, pager } from '../listing-view';
+import { pageContext, shopperCookie, varyByShopper } from '../page-context';
+
+export const CITY_COOKIE = 'city';
+
+/**
+ * The city to list: the one in the URL (remembered from now on), none for `city=` (forgotten),
+ * else the remembered one.
+ */
+function chosenCity(request: FastifyRequest<{ Querystring: DealListingQuery }>, reply: FastifyReply): string | undefined {
+  const asked = request.query.city;
+  if (asked === '') {
+    if (request.cookies[CITY_COOKIE] !== undefined) reply.clearCookie(CITY_COOKIE, { path: '/' });
+    return undefined;
+  }
+  if (asked !== undefined) {
+    if (request.cookies[CITY_COOKIE] !== asked) reply.setCookie(CITY_COOKIE, asked, shopperCookie(request));
+    return asked;
+  }
+  const remembered = request.cookies[CITY_COOKIE];
+  return remembered && remembered.length <= 64 ? remembered : undefined;
+}
 
 export async function dealsPageRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: PagingQuery }>('/', { schema: { querystring: pagingQuerystring } }, async (request, reply) => {
-    const { page, pageSize } = request.query;
+  app.get<{ Querystring: DealListingQuery }>('/', {
+    schema: { querystring: listingQuerystring },
+    preValidation: dropEmptyFields,
+  }, async (request, reply) => {
+    const params = listingParams(request.query, chosenCity(request, reply));
     const now = new Date();
-    const result = await app.storage.deals.listLive({ now, page, pageSize });
+    const [result, sites] = await Promise.all([
+      app.storage.deals.search(toDealQuery(params, now)),
+      app.storage.sites.list(),
+    ]);
     const tr = request.translator;
-    return reply.view('deals.njk', {
-      ...templateContext(tr),
+    const siteNames = new Map(sites.map((site) => [site.slug, site.name]));
+    const filters = listingFilters(params, result.facets, siteNames, tr);
+    return varyByShopper(reply).view('deals.njk', {
+      ...pageContext(request),
+      params,
+      heading: listingHeading(params, result.total, tr),
       deals: result.deals.map((deal) => toDealCard(deal, tr, now)),
       total: result.total,
-      page,
-      pages: Math.max(1, Math.ceil(result.total / pageSize)),
+      filters,
+      pager: pager(params, result),
+      feedHref: `/feed.atom${listingSearch(params, { page: undefined, pageSize: undefined })}`,
+      clearHref: `/${listingSearch({ sort: params.sort, page: 1, pageSize: params.pageSize, city: params.city })}`,
+      allCitiesHref: `/?city=`,
     });
   });
 }

@@ -1,0 +1,285 @@
+// SQL for the shoppers' listing: filters, full-text search, sorts, offer groups and facets over
+// `deals`, and one deal's detail page. Schema and indexes: migration 4 in migrations.ts.
+//
+// Every statement is built from fixed fragments (a filter present or not) and bound parameters,
+// prepared once per shape and cached. Index use, checked by test/storage/listing-plan.db.test.ts:
+// - a city is `geo IN (@city, '*')` on deals_live_geo (geo, category, site_id, district, ends_at,
+//   price, discount, first_seen_at): the count and the facets read that index alone; the page
+//   sorts the city's matches (a few thousand rows at most) in a temporary b-tree;
+// - without a city, a category or site filter leads on deals_live_category / deals_live_site,
+//   and with no filter at all the sort's own index (deals_live_newest, _price, _discount,
+//   _popular, _ending) gives the order, so a page reads only its rows;
+// - q drives from the FTS5 index and reaches deals by rowid.
+import type { Statement } from 'better-sqlite3';
+import type {
+  DealDetail, DealFacets, DealQuery, DealSearchResult, DealSort, FacetValue, ListedDeal, PricePoint, StoredDeal,
+} from '../types';
+import type { SqliteDatabase } from './database';
+import { dealColumns, liveDeal, toStoredDeal, type DealRow } from './deal-row';
+import { ftsQuery, offerGroupId } from './search-text';
+
+/**
+ * The same offer on several sites. Deals share an offer_key (search-text.ts: same place, same
+ * currency, and the same merchant, or the same title once numbers and filler words are gone).
+ * Among the live deals of one key, the members of its group are those priced at most this many
+ * percent above the cheapest; the group exists when its members come from two or more sites.
+ */
+export const GROUP_PRICE_TOLERANCE_PERCENT = 20;
+
+const DEFAULT_FACET_LIMIT = 50;
+const MAX_FACET_LIMIT = 1000;
+const DAY_MS = 86_400_000;
+
+const orderBy: Record<DealSort, string> = {
+  newest: 'd.published_at DESC, d.id DESC',
+  price: 'd.price_minor ASC, d.id ASC',
+  'price-desc': 'd.price_minor DESC, d.id DESC',
+  discount: 'd.discount_percent DESC, d.id DESC', // NULL (no original price) sorts last
+  popular: 'd.sold DESC, d.id DESC', // NULL (unknown) sorts last
+  // A deal without an end time sorts after every ending one; the same expression is indexed.
+  ending: 'ifnull(d.ends_at, 9007199254740991) ASC, d.id ASC',
+};
+
+const from = 'FROM deals d JOIN sites s ON s.id = d.site_id';
+
+// Live deals of the same offer as `d`, for the collapse filter; each probe is a seek on deals_live_offer.
+const sameOfferLive = (alias: string) =>
+  `FROM deals ${alias} JOIN sites ${alias}s ON ${alias}s.id = ${alias}.site_id
+   WHERE ${alias}.offer_key = d.offer_key AND ${liveDeal(alias, `${alias}s`)}`;
+
+/**
+ * Collapse: hides a deal that is a member of a group (within tolerance of the key's cheapest
+ * live price, with another member on another site) but not its cheapest member (lowest price,
+ * then lowest id). The group's cheapest member stays and stands for the group.
+ */
+const notHiddenByGroup = `NOT EXISTS (
+  SELECT 1 FROM (SELECT min(o.price_minor) AS low ${sameOfferLive('o')}) g
+  WHERE d.price_minor * 100 <= g.low * ${100 + GROUP_PRICE_TOLERANCE_PERCENT}
+    AND EXISTS (SELECT 1 ${sameOfferLive('c')}
+      AND (c.price_minor < d.price_minor OR (c.price_minor = d.price_minor AND c.id < d.id)))
+    AND EXISTS (SELECT 1 ${sameOfferLive('m')}
+      AND m.site_id <> d.site_id AND m.price_minor * 100 <= g.low * ${100 + GROUP_PRICE_TOLERANCE_PERCENT}))`;
+
+type FacetName = 'city' | 'district' | 'category' | 'sites';
+
+interface Filter {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/** The WHERE clause for a query, leaving out the filter `except` (a facet counts without its own). */
+function whereFor(query: DealQuery, except?: FacetName): Filter {
+  const terms = [liveDeal('d', 's')];
+  const params: Record<string, unknown> = { now: query.now.getTime() };
+  if (query.city !== undefined && except !== 'city') {
+    terms.push(`d.geo IN (@city, '*')`);
+    params.city = query.city;
+  }
+  if (query.district !== undefined && except !== 'district') {
+    terms.push('d.district = @district');
+    params.district = query.district;
+  }
+  if (query.category !== undefined && except !== 'category') {
+    terms.push('d.category = @category');
+    params.category = query.category;
+  }
+  if (query.sites?.length && except !== 'sites') {
+    terms.push('d.site_id IN (SELECT id FROM sites WHERE slug IN (SELECT value FROM json_each(@sites)))');
+    params.sites = JSON.stringify(query.sites);
+  }
+  if (query.priceMin !== undefined) {
+    terms.push('d.price_minor >= @priceMin');
+    params.priceMin = query.priceMin;
+  }
+  if (query.priceMax !== undefined) {
+    terms.push('d.price_minor <= @priceMax');
+    params.priceMax = query.priceMax;
+  }
+  if (query.minDiscount !== undefined) {
+    terms.push('d.discount_percent >= @minDiscount');
+    params.minDiscount = query.minDiscount;
+  }
+  if (query.newToday) {
+    terms.push('d.first_seen_at > @newSince');
+    params.newSince = query.now.getTime() - DAY_MS;
+  }
+  const match = query.q === undefined ? null : ftsQuery(query.q);
+  if (match !== null) {
+    terms.push('d.id IN (SELECT rowid FROM deal_search WHERE deal_search MATCH @match)');
+    params.match = match;
+  }
+  return { sql: terms.join('\n  AND '), params };
+}
+
+interface ListingStatement {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+function facetStatement(query: DealQuery, name: Exclude<FacetName, 'city'>, column: string, groupBy: string): ListingStatement {
+  const where = whereFor(query, name);
+  return {
+    sql: `SELECT ${column} AS value, count(*) AS count ${from}
+      WHERE ${where.sql} AND ${column} IS NOT NULL
+      GROUP BY ${groupBy} ORDER BY count DESC, value LIMIT @facetLimit`,
+    params: { ...where.params, facetLimit: facetLimitOf(query) },
+  };
+}
+
+/**
+ * The statements one search runs, by role: the page, the total, and one per facet. Exported so
+ * that test/storage/listing-plan.db.test.ts can EXPLAIN exactly what the listing executes.
+ */
+export function listingStatements(query: DealQuery): Record<string, ListingStatement> {
+  const where = whereFor(query);
+  const filter = query.collapseGroups ? `${where.sql}\n  AND ${notHiddenByGroup}` : where.sql;
+  const cities = whereFor(query, 'city');
+  return {
+    page: {
+      sql: `SELECT ${dealColumns} ${from} WHERE ${filter}\n  ORDER BY ${orderBy[query.sort]} LIMIT @limit OFFSET @offset`,
+      params: { ...where.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
+    },
+    count: { sql: `SELECT count(*) AS total ${from} WHERE ${filter}`, params: where.params },
+    cities: {
+      sql: `SELECT d.geo AS value, count(*) AS count ${from}\n  WHERE ${cities.sql} AND d.geo IS NOT NULL GROUP BY d.geo`,
+      params: cities.params,
+    },
+    // Districts only mean something inside one city; across the country they would cost a scan of every deal.
+    ...(query.city === undefined ? {} : { districts: facetStatement(query, 'district', 'd.district', 'd.district') }),
+    categories: facetStatement(query, 'category', 'd.category', 'd.category'),
+    sites: facetStatement(query, 'sites', 's.slug', 'd.site_id'),
+  };
+}
+
+const facetLimitOf = (query: DealQuery) =>
+  Math.min(MAX_FACET_LIMIT, Math.max(1, Math.trunc(query.facetLimit ?? DEFAULT_FACET_LIMIT)));
+
+interface GroupMemberRow {
+  id: number;
+  site_id: number;
+  price_minor: number;
+  currency: string;
+}
+
+interface OfferGroup {
+  id: string;
+  lowestPriceMinor: number;
+  currency: string;
+  memberIds: Set<number>;
+  siteCount: number;
+}
+
+/** The group of one offer key from its live deals (cheapest first), or null when it spans one site. */
+function groupOf(key: string, live: GroupMemberRow[]): OfferGroup | null {
+  const cheapest = live[0];
+  if (!cheapest) return null;
+  const members = live.filter((row) => row.price_minor * 100 <= cheapest.price_minor * (100 + GROUP_PRICE_TOLERANCE_PERCENT));
+  const siteCount = new Set(members.map((row) => row.site_id)).size;
+  if (siteCount < 2) return null;
+  return {
+    id: offerGroupId(key),
+    lowestPriceMinor: cheapest.price_minor,
+    currency: cheapest.currency,
+    memberIds: new Set(members.map((row) => row.id)),
+    siteCount,
+  };
+}
+
+const listedGroup = (group: OfferGroup | null, dealId: number): ListedDeal['group'] =>
+  group && group.memberIds.has(dealId)
+    ? { id: group.id, siteCount: group.siteCount, lowestPriceMinor: group.lowestPriceMinor, currency: group.currency }
+    : null;
+
+export function createDealSearch(db: SqliteDatabase) {
+  const statements = new Map<string, Statement>();
+  const prepared = (sql: string): Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+
+  // Uses deals_live_offer: one seek per key, the key's live deals in price order.
+  const offerMembers = db.prepare<{ key: string; now: number }, GroupMemberRow & DealRow>(`
+    SELECT ${dealColumns} ${from}
+    WHERE d.offer_key = @key AND ${liveDeal('d', 's')}
+    ORDER BY d.price_minor, d.id`);
+  const byId = db.prepare<[number], DealRow & { site_status: string }>(
+    `SELECT ${dealColumns}, s.status AS site_status ${from} WHERE d.id = ?`);
+  // Uses deal_price_history_deal.
+  const history = db.prepare<[number], { observed_at: number; price_minor: number; value_minor: number | null; currency: string; sold_out: number }>(
+    'SELECT observed_at, price_minor, value_minor, currency, sold_out FROM deal_price_history WHERE deal_id = ? ORDER BY observed_at, id');
+
+  const membersOf = (key: string, now: number) => offerMembers.all({ key, now });
+
+  const run = (statement: ListingStatement | undefined) =>
+    statement ? prepared(statement.sql).all(statement.params) : [];
+
+  /** Cities count their own deals plus the nationwide ones, since choosing a city lists both. */
+  function facets(query: DealQuery, statements: Record<string, ListingStatement>): DealFacets {
+    const rows = run(statements.cities) as FacetValue[];
+    const nationwide = rows.find((row) => row.value === '*')?.count ?? 0;
+    const cities = rows
+      .filter((row) => row.value !== '*')
+      .map((row) => ({ value: row.value, count: row.count + nationwide }))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+      .slice(0, facetLimitOf(query));
+    return {
+      cities,
+      districts: run(statements.districts) as FacetValue[],
+      categories: run(statements.categories) as FacetValue[],
+      sites: run(statements.sites) as FacetValue[],
+      nationwide,
+    };
+  }
+
+  function withGroups(rows: DealRow[], now: number): ListedDeal[] {
+    const groups = new Map<string, OfferGroup | null>();
+    for (const row of rows) {
+      if (row.offer_key !== null && !groups.has(row.offer_key)) {
+        groups.set(row.offer_key, groupOf(row.offer_key, membersOf(row.offer_key, now)));
+      }
+    }
+    return rows.map((row) => ({
+      ...toStoredDeal(row),
+      group: row.offer_key === null ? null : listedGroup(groups.get(row.offer_key) ?? null, row.id),
+    }));
+  }
+
+  return {
+    async search(query: DealQuery): Promise<DealSearchResult> {
+      const statements = listingStatements(query);
+      const rows = run(statements.page) as DealRow[];
+      const { total } = prepared(statements.count!.sql).get(statements.count!.params) as { total: number };
+      return { deals: withGroups(rows, query.now.getTime()), total, facets: facets(query, statements) };
+    },
+
+    async findDetail(id: number, now: Date): Promise<DealDetail | null> {
+      const row = byId.get(id);
+      if (!row) return null;
+      const at = now.getTime();
+      const live = row.removed_at === null && (row.ends_at === null || row.ends_at > at) && row.site_status === 'active';
+      const members = row.offer_key === null ? [] : membersOf(row.offer_key, at);
+      const group = row.offer_key === null ? null : groupOf(row.offer_key, members);
+      const cheapest = members[0];
+      // Other sites' live deals of the offer within the group's price tolerance, cheapest first;
+      // shown for an ended deal too, so its page can point to where the offer still runs.
+      const sameOffer: StoredDeal[] = cheapest
+        ? members
+          .filter((member) => member.site_id !== row.site_id
+            && member.price_minor * 100 <= cheapest.price_minor * (100 + GROUP_PRICE_TOLERANCE_PERCENT))
+          .map(toStoredDeal)
+        : [];
+      const priceHistory: PricePoint[] = history.all(id).map((point) => ({
+        observedAt: new Date(point.observed_at).toISOString(),
+        priceMinor: point.price_minor,
+        valueMinor: point.value_minor,
+        currency: point.currency,
+        soldOut: point.sold_out === 1,
+      }));
+      return { ...toStoredDeal(row), group: live ? listedGroup(group, id) : null, priceHistory, sameOffer, live };
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// The listing's filters as query parameters: one schema for the page and its Atom feed, the
+// storage query they become, and the links that change one filter and keep the rest.
+import type { FastifyRequest } from 'fastify';
+import type { DealQuery, DealSort } from '../storage';
+import { dealListingQuerystring, dealSorts, toApiDealQuery, type DealListingQuery } from './api/deal-listing-query';
+
+export const sorts = dealSorts;
+
+/**
+ * What the shopper asked for: the query string of GET /api/deals (prices in major units, `100`
+ * is ¥100), with `city=` meaning "every city" and the flags and site list written one way.
+ */
+export interface ListingParams {
+  city?: string;
+  district?: string;
+  category?: string;
+  site?: string[];
+  priceMin?: string;
+  priceMax?: string;
+  minDiscount?: number;
+  new?: '1';
+  q?: string;
+  sort: DealSort;
+  page: number;
+  pageSize: number;
+  collapse?: '1';
+}
+
+/** The API's parameters, with an empty city allowed: it says "every city" and forgets the remembered one. */
+export const listingQuerystring = {
+  ...dealListingQuerystring,
+  additionalProperties: false,
+  properties: {
+    ...dealListingQuerystring.properties,
+    city: { type: 'string', maxLength: 64, description: 'City code; empty for every city.' },
+  },
+} as const;
+
+/**
+ * A GET form sends every field, empty ones too: an empty field means "no filter", so it is
+ * dropped before validation. `city=` is kept: it says "every city" and clears the remembered one.
+ */
+export async function dropEmptyFields(request: FastifyRequest): Promise<void> {
+  const query = request.query as Record<string, unknown>;
+  for (const [key, value] of Object.entries(query)) {
+    if (key === 'city') continue;
+    if (value === '') delete query[key];
+    else if (Array.isArray(value)) {
+      const kept = value.filter((item) => item !== '');
+      if (kept.length === 0) delete query[key];
+      else query[key] = kept;
+    }
+  }
+  if (typeof query.q === 'string') {
+    const trimmed = query.q.trim();
+    if (trimmed === '') delete query.q;
+    else query.q = trimmed;
+  }
+}
+
+const isOn = (flag: string | undefined) => flag === '1' || flag === 'true';
+
+/** The validated query string in one spelling: flags as `1` or absent, sites as a list. */
+export function listingParams(query: DealListingQuery, city: string | undefined): ListingParams {
+  const sites = [...new Set((query.site ?? []).flatMap((item) => item.split(',')).filter(Boolean))];
+  return {
+    city,
+    district: query.district,
+    category: query.category,
+    site: sites.length > 0 ? sites : undefined,
+    priceMin: query.priceMin,
+    priceMax: query.priceMax,
+    minDiscount: query.minDiscount,
+    new: isOn(query.new) ? '1' : undefined,
+    q: query.q,
+    sort: query.sort,
+    page: query.page,
+    pageSize: query.pageSize,
+    collapse: isOn(query.collapse) ? '1' : undefined,
+  };
+}
+
+export function toDealQuery(params: ListingParams, now: Date): DealQuery {
+  return toApiDealQuery({ ...params, city: params.city || undefined }, now);
+}
+
+/** The filters besides the city that narrow the results (not sort or paging), for "clear filters". */
+export function activeFilterCount(params: ListingParams): number {
+  return [params.district, params.category, params.priceMin, params.priceMax, params.minDiscount, params.new, params.q]
+    .filter((value) => value !== undefined && value !== '').length + (params.site?.length ?? 0);
+}
+
+type Overrides = Partial<{ [K in keyof ListingParams]: ListingParams[K] | undefined }>;
+
+/**
+ * The query string (with its `?`, or '' when empty) for these params with some changed. Paging
+ * is dropped unless `page` is given: a link that changes a filter starts again at page 1.
+ */
+export function listingSearch(params: ListingParams, overrides: Overrides = {}): string {
+  const merged: Overrides = { ...params, page: undefined, ...overrides };
+  const search = new URLSearchParams();
+  const add = (key: string, value: string | number | undefined) => {
+    if (value !== undefined && value !== '') search.append(key, String(value));
+  };
+  add('city', merged.city);
+  add('district', merged.district);
+  add('category', merged.category);
+  for (const site of merged.site ?? []) add('site', site);
+  add('priceMin', merged.priceMin);
+  add('priceMax', merged.priceMax);
+  add('minDiscount', merged.minDiscount);
+  add('new', merged.new);
+  add('q', merged.q);
+  if (merged.sort && merged.sort !== 'newest') add('sort', merged.sort);
+  if (merged.pageSize && merged.pageSize !== 24) add('pageSize', merged.pageSize);
+  if (merged.page && merged.page > 1) add('page', merged.page);
+  add('collapse', merged.collapse);
+  const query = search.toString();
+  return query ? `?${query}` : '';
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ClickWriter } from '../../src/revenue/click-writer';
+import type { ClicksRepository, NewClick } from '../../src/storage';
+
+function fakeClicks(fail: (batch: NewClick[]) => boolean) {
+  const batches: number[][] = [];
+  const repo: ClicksRepository = {
+    maxId: async () => 41,
+    async insertBatch(clicks) {
+      if (fail(clicks)) throw new Error('disk full');
+      batches.push(clicks.map((click) => click.id));
+    },
+    findById: async () => null,
+    count: async () => batches.flat().length,
+  };
+  return { repo, batches };
+}
+
+const click = (id: number): NewClick => ({
+  id, token: `${id}-x`, dealId: 1, siteId: 1, createdAt: new Date(), city: null, subId: null, referrer: null,
+  userAgent: null, ipHash: 'h', isBot: false, isDuplicate: false,
+});
+
+describe('ClickWriter (group commit)', () => {
+  it('writes the clicks of one event-loop turn as one batch, and resolves only after it', async () => {
+    const { repo, batches } = fakeClicks(() => false);
+    const writer = await ClickWriter.open(repo);
+    const ids = [writer.allocateId(), writer.allocateId(), writer.allocateId()];
+    expect(ids).toEqual([42, 43, 44]);
+    let settled = 0;
+    const waits = ids.map((id) => writer.record(click(id)).then(() => { settled++; }));
+    await Promise.resolve();
+    expect(settled).toBe(0); // nothing resolves before the setImmediate flush
+    await Promise.all(waits);
+    expect(batches).toEqual([[42, 43, 44]]);
+  });
+
+  it('rejects every waiter of a failed batch, and the next batch is written normally', async () => {
+    let failNext = true;
+    const { repo, batches } = fakeClicks(() => { const fail = failNext; failNext = false; return fail; });
+    const writer = await ClickWriter.open(repo);
+    const failed = await Promise.allSettled([1, 2, 3].map(() => writer.record(click(writer.allocateId()))));
+    expect(failed.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    await writer.record(click(writer.allocateId()));
+    expect(batches).toEqual([[45]]); // keys of the failed batch are never handed out again
+    await writer.drain();
+  });
+});

@@ -1,0 +1,73 @@
+// Every listing query must reach deals through an index: a full `SCAN d` (the table without an
+// index) on a million deals is a regression this test catches before the benchmark does.
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStorage, type DealQuery, type DealSort, type Storage } from '../../src/storage';
+import { listingStatements } from '../../src/storage/sqlite/deal-search';
+import { dealRecord } from '../helpers/deal-record';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const sorts: DealSort[] = ['newest', 'price', 'price-desc', 'discount', 'popular', 'ending'];
+
+describe('listing query plans (EXPLAIN QUERY PLAN on a real SQLite file)', () => {
+  const dir = makeTempDir();
+  let storage: Storage;
+  let db: Database.Database;
+
+  beforeAll(async () => {
+    storage = openStorage(dir.file('plan.db'));
+    const site = await storage.sites.upsert({ slug: 'letuan', name: '乐团网', homeUrl: 'http://letuan.example/' });
+    const feed = await storage.feeds.upsert({ siteId: site.id, url: 'http://letuan.example/feed' });
+    await storage.deals.applyFeedSnapshot(feed, Array.from({ length: 200 }, (_, i) => dealRecord({
+      externalId: `d${i}`, title: `川味火锅双人餐 ${i}`, city: i % 3 ? 'chengdu' : 'beijing', nationwide: i % 10 === 0,
+      category: i % 2 ? 'food' : 'beauty', priceMinor: 1000 + i, merchant: { name: `店${i % 20}`, phone: null, address: null },
+    })), new Date());
+    db = new Database(dir.file('plan.db'), { readonly: true });
+  });
+  afterAll(async () => {
+    db.close();
+    await storage.close();
+    dir.remove();
+  });
+
+  /** The query plan of every statement one search runs, by role (page, count, cities, …). */
+  function plansOf(query: Partial<DealQuery>): Record<string, string> {
+    const statements = listingStatements({ now: new Date(), sort: 'newest', page: 1, pageSize: 24, ...query });
+    return Object.fromEntries(Object.entries(statements).map(([role, { sql, params }]) => {
+      const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[];
+      return [role, rows.map((row) => row.detail).join('\n')];
+    }));
+  }
+
+  // `SCAN d` alone is the whole table without an index; `SCAN d USING … INDEX` walks an index.
+  const fullScan = /^(SCAN|SEARCH) (d|deals)$/m;
+
+  it.each(sorts)('a city with a category, sorted by %s, and every facet use indexes', (sort) => {
+    const plans = plansOf({ city: 'chengdu', category: 'food', sort });
+    expect(Object.keys(plans)).toEqual(['page', 'count', 'cities', 'districts', 'categories', 'sites']);
+    for (const plan of Object.values(plans)) {
+      expect(plan).not.toMatch(fullScan);
+      expect(plan).toMatch(/USING (COVERING )?INDEX deals_live_/);
+    }
+    expect(plans.page).toMatch(/INDEX deals_live_(geo|category) \((geo=\? AND category=\?|category=\? AND geo=\?)/);
+    for (const role of ['count', 'cities', 'districts', 'categories', 'sites']) expect(plans[role]).toMatch(/COVERING INDEX/);
+  });
+
+  it.each(sorts)('the whole country sorted by %s reads its order from an index, without sorting', (sort) => {
+    const { page } = plansOf({ sort });
+    expect(page).not.toMatch(fullScan);
+    expect(page).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+  });
+
+  it('a Chinese search drives from the FTS5 index', () => {
+    const plans = plansOf({ q: '火锅', city: 'chengdu' });
+    for (const plan of Object.values(plans)) expect(plan).not.toMatch(fullScan);
+    expect(plans.page).toMatch(/VIRTUAL TABLE INDEX/);
+  });
+
+  it('a site filter and collapsed groups use indexes', () => {
+    const plans = plansOf({ sites: ['letuan'], collapseGroups: true, sort: 'price' });
+    for (const plan of Object.values(plans)) expect(plan).not.toMatch(fullScan);
+    expect(plans.page).toMatch(/deals_live_offer/);
+  });
+});

@@ -1,0 +1,174 @@
+// The shoppers' listing at /: filters as URL parameters, live counts, paging that keeps the
+// filters, the remembered city, the language switch and the Atom link.
+import * as cheerio from 'cheerio';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../helpers/app';
+import { dealRecord } from '../helpers/deal-record';
+
+const hour = 3_600_000;
+const html = (body: string) => cheerio.load(body);
+
+describe('the listing page', () => {
+  let t: TestApp;
+
+  beforeEach(async () => {
+    t = await buildTestApp();
+    const other = await t.storage.sites.upsert({ slug: 'haotuan', name: '好团网', homeUrl: 'http://www.haotuan.example/', clickParam: 'u' });
+    const otherFeed = await t.storage.feeds.upsert({ siteId: other.id, url: 'http://www.haotuan.example/api.xml' });
+    const now = new Date();
+    await t.storage.deals.applyFeedSnapshot(t.feed, [
+      dealRecord({ externalId: 'hotpot', title: '川味火锅双人套餐', city: 'chengdu', category: 'food', priceMinor: 6800, startsAt: new Date(Date.now() - 2 * hour).toISOString() }),
+      dealRecord({ externalId: 'bbq', title: '烧烤自助', city: 'chengdu', category: 'food', priceMinor: 9900, startsAt: new Date(Date.now() - 3 * hour).toISOString() }),
+      dealRecord({ externalId: 'spa', title: '精油SPA', city: 'chengdu', category: 'beauty', priceMinor: 12800, startsAt: new Date(Date.now() - 4 * hour).toISOString() }),
+      dealRecord({ externalId: 'film', title: 'IMAX电影票', city: 'beijing', category: 'entertainment', priceMinor: 3900 }),
+      dealRecord({ externalId: 'cream', title: '护手霜三支装', city: null, nationwide: true, category: 'shopping', priceMinor: 3500 }),
+    ], now);
+    await t.storage.deals.applyFeedSnapshot(otherFeed, [
+      dealRecord({ externalId: 'tea', site: 'haotuan', title: '港式奶茶套餐', city: 'chengdu', category: 'food', priceMinor: 1990 }),
+    ], now);
+  });
+  afterEach(async () => { await t.close(); });
+
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    t.app.inject({ url, headers: { 'accept-language': 'en', accept: 'text/html', ...headers } });
+  const titles = ($: cheerio.CheerioAPI) => $('li.deal .deal-title').map((_, el) => $(el).text().trim()).get();
+
+  it('filters by city and category and sorts by price, and the form shows the choices made', async () => {
+    const response = await get('/?city=chengdu&category=food&sort=price');
+    expect(response.statusCode).toBe(200);
+    const $ = html(response.body);
+    expect(titles($)).toEqual(['港式奶茶套餐', '川味火锅双人套餐', '烧烤自助']);
+    expect($('#f-city option[selected]').attr('value')).toBe('chengdu');
+    expect($('#f-category option[selected]').attr('value')).toBe('food');
+    expect($('#f-sort option[selected]').attr('value')).toBe('price');
+    // Every control has a label.
+    for (const id of ['f-q', 'f-city', 'f-category', 'f-sort', 'f-discount', 'f-price-min', 'f-price-max']) {
+      expect($(`label[for="${id}"]`).length, id).toBe(1);
+    }
+  });
+
+  it('shows nationwide deals in every city, once', async () => {
+    const $ = html((await get('/?city=beijing')).body);
+    expect(titles($).sort()).toEqual(['IMAX电影票', '护手霜三支装'].sort());
+  });
+
+  it('shows the live count beside every filter value, in the shopper language', async () => {
+    const en = html((await get('/?category=food')).body);
+    const cityOptions = en('#f-city option').map((_, el) => en(el).text()).get();
+    expect(cityOptions).toContain('Chengdu (3)');
+    const siteLabels = en('.site-choices label').map((_, el) => en(el).text().trim()).get();
+    expect(siteLabels).toEqual(expect.arrayContaining(['乐团网 (2)', '好团网 (1)']));
+    const zh = html((await get('/', { 'accept-language': 'zh-CN' })).body);
+    expect(zh('#f-category option').map((_, el) => zh(el).text()).get()).toContain('美食（3）');
+  });
+
+  it('filters by site, price range, discount and words, and keeps every filter in the paging links', async () => {
+    const bySite = html((await get('/?site=haotuan')).body);
+    expect(titles(bySite)).toEqual(['港式奶茶套餐']);
+    expect(bySite('.site-choices input[value="haotuan"]').attr('checked')).toBeDefined();
+
+    const byPrice = html((await get('/?priceMin=50&priceMax=100&sort=price')).body);
+    expect(titles(byPrice)).toEqual(['川味火锅双人套餐', '烧烤自助']);
+    expect(byPrice('#f-price-min').attr('value')).toBe('50');
+
+    const paged = html((await get('/?city=chengdu&sort=price&pageSize=2&priceMax=200')).body);
+    const next = paged('.pager a[rel="next"]').attr('href') ?? '';
+    const nextParams = new URL(next, 'http://x').searchParams;
+    expect(Object.fromEntries(nextParams)).toEqual({ city: 'chengdu', sort: 'price', pageSize: '2', priceMax: '200', page: '2' });
+    const page2 = html((await get(next)).body);
+    expect(page2('.pager').text()).toContain('Page 2 of 3'); // five with the nationwide deal
+    // The form does not carry the page: changing a filter starts again at page 1.
+    expect(page2('form.filters [name="page"]').length).toBe(0);
+  });
+
+  it('treats empty form fields as no filter, as a GET form sends them', async () => {
+    const response = await get('/?q=&city=&category=&district=&priceMin=&priceMax=&minDiscount=&sort=newest');
+    expect(response.statusCode).toBe(200);
+    expect(html(response.body)('li.deal').length).toBe(6);
+  });
+
+  it('says when nothing matches and offers a way back', async () => {
+    const $ = html((await get('/?city=chengdu&q=zzzz')).body);
+    expect($('li.deal').length).toBe(0);
+    expect($('.empty').text()).toContain('No deals match these filters.');
+    const ways = $('.empty a').map((_, el) => $(el).attr('href')).get();
+    expect(ways).toEqual(['/?city=chengdu', '/?city=']);
+  });
+
+  it.each([
+    ['sort=cheapest'], ['priceMin=-1'], ['minDiscount=150'], ['page=0'], ['site=a%20b'], ['new=yes'],
+  ])('answers ?%s with a 400 page that says what is wrong', async (query) => {
+    const response = await get(`/?${query}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.body).toMatch(/querystring/);
+  });
+
+  it('remembers the chosen city in a cookie, and forgets it for "all cities"', async () => {
+    const chosen = await get('/?city=chengdu');
+    const cookie = [chosen.cookies].flat().find((c) => c.name === 'city');
+    expect(cookie).toMatchObject({ value: 'chengdu', path: '/', httpOnly: true, sameSite: 'Lax' });
+
+    const back = html((await get('/', { cookie: 'city=chengdu' })).body);
+    expect(back('#f-city option[selected]').attr('value')).toBe('chengdu');
+    expect(titles(back)).not.toContain('IMAX电影票');
+    expect(titles(back)).toContain('护手霜三支装');
+    // Links carry the remembered city, so the URL says what the page shows.
+    expect(back('link[type="application/atom+xml"]').attr('href')).toBe('/feed.atom?city=chengdu');
+
+    const all = await get('/?city=', { cookie: 'city=chengdu' });
+    const cleared = [all.cookies].flat().find((c) => c.name === 'city');
+    expect(cleared?.value).toBe('');
+    expect(html(all.body)('li.deal').length).toBe(6);
+  });
+
+  it('links each filter state to an Atom feed of the same filter', async () => {
+    const $ = html((await get('/?city=chengdu&category=food&q=火锅&page=1')).body);
+    const href = $('link[rel="alternate"][type="application/atom+xml"]').attr('href') ?? '';
+    expect(Object.fromEntries(new URL(href, 'http://x').searchParams)).toEqual({ city: 'chengdu', category: 'food', q: '火锅' });
+    expect(href.startsWith('/feed.atom?')).toBe(true);
+  });
+
+  it('switches language with a link that sets a cookie and returns to the same page', async () => {
+    const zh = html((await get('/?city=chengdu&sort=price', { 'accept-language': 'zh-CN' })).body);
+    expect(zh('html').attr('lang')).toBe('zh-CN');
+    const link = zh('a.language');
+    expect(link.text()).toBe('English');
+    const switched = await get(link.attr('href') ?? '', { 'accept-language': 'zh-CN' });
+    expect(switched.statusCode).toBe(303);
+    expect(switched.headers.location).toBe('/?city=chengdu&sort=price');
+    const lang = [switched.cookies].flat().find((c) => c.name === 'lang');
+    expect(lang?.value).toBe('en');
+
+    const after = html((await get('/?city=chengdu&sort=price', { 'accept-language': 'zh-CN', cookie: 'lang=en' })).body);
+    expect(after('html').attr('lang')).toBe('en');
+    expect(after('a.language').text()).toBe('中文');
+    expect(after('#f-city option[selected]').text()).toMatch(/^Chengdu/);
+  });
+
+  it.each([['//evil.example/'], ['/\\evil.example'], ['http://evil.example/']])('refuses to send the language switch back to %s', async (back) => {
+    const response = await get(`/language?lang=en&back=${encodeURIComponent(back)}`);
+    expect(response.statusCode).toBe(400);
+  });
+
+  it('shows what a card needs: image, title, site, prices, discount, bought count and time left', async () => {
+    await t.storage.deals.applyFeedSnapshot(t.feed, [dealRecord({
+      externalId: 'card', title: '完整的团购', imageUrl: 'http://img.example/a.jpg', priceMinor: 6800, valueMinor: 15800, discountPercent: 57, sold: 2087,
+    })], new Date());
+    const $ = html((await get('/')).body);
+    const card = $('li.deal').filter((_, el) => $(el).find('.deal-title').text().includes('完整的团购'));
+    expect(card.find('img').attr('src')).toBe('http://img.example/a.jpg');
+    expect(card.find('img').attr('referrerpolicy')).toBe('no-referrer');
+    expect(card.find('img').attr('alt')).toBe('完整的团购');
+    expect(card.find('.deal-site').text()).toBe('on 乐团网');
+    expect(card.find('.deal-price').text()).toBe('CN¥68.00');
+    expect(card.find('.deal-value').text()).toBe('CN¥158.00');
+    expect(card.find('.deal-discount').text()).toBe('57% off');
+    expect(card.find('.deal-sold').text()).toBe('2,087 bought');
+    expect(card.find('.deal-ends').text()).toMatch(/^Ends in \d+ hours?$/);
+    expect(card.find('.deal-title a').attr('href')).toMatch(/^\/deals\/\d+$/);
+    expect(card.find('a.go').attr('href')).toMatch(/^\/go\/\d+$/);
+    // The star needs the script; without it the button stays hidden.
+    expect(card.find('button.star').attr('hidden')).toBeDefined();
+  });
+});
