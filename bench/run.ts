@@ -1,13 +1,15 @@
 // Runs the benchmarks and prints one table per measurement, figures as ratios to a baseline
-// measured in the same run. `npm run bench` runs all; `npm run bench -- ingest go` names them;
+// measured in the same run. `npm run bench` runs all; `npm run bench -- ingest go listing` names them;
 // `--quick` shrinks the sizes for a smoke run (its figures are not the documented ones).
 import { cpus, loadavg } from 'node:os';
 import { runGoBench } from './go';
 import { runIngestBench, type BenchOptions, type Table } from './ingest';
+import { runListingBench } from './listing';
 
 const BENCHES: Record<string, (options: BenchOptions) => Promise<Table[]>> = {
   ingest: runIngestBench,
   go: runGoBench,
+  listing: runListingBench,
 };
 
 function printTable(table: Table): void {

@@ -117,6 +117,8 @@ export interface DealQuery {
   collapseGroups?: boolean;
   /** Most values returned per facet, largest counts first (default 50, at most 1000). */
   facetLimit?: number;
+  /** Only deals first seen in this window, after `after` and at or before `until` (alert digests). */
+  firstSeen?: { after: Date; until: Date };
 }
 
 export interface FacetValue {
@@ -302,6 +304,66 @@ export interface SettingsRepository {
   getOrCreate(key: string, create: () => string): Promise<string>;
 }
 
+export type AlertStatus = 'pending' | 'active' | 'unsubscribed';
+
+/** An email alert for one listing filter, double opt-in. Tokens are never stored, only their hashes. */
+export interface AlertSubscription {
+  id: number;
+  email: string;
+  /** The listing filter as its canonical query string (`?city=chengdu&q=火锅`), '' for every deal. */
+  filter: string;
+  /** Highest price in minor units of the deal's own currency; null for no ceiling. */
+  priceCeilingMinor: number | null;
+  /** The interface language when they subscribed: mails are written in it. */
+  locale: string;
+  status: AlertStatus;
+  /** Random value the unsubscribe token is derived from (with the app's secret), so every mail can carry it. */
+  unsubscribeNonce: string;
+  createdAt: Date;
+  confirmationSentAt: Date | null;
+  confirmedAt: Date | null;
+  /** When the last digest was sent: the next one holds only deals first seen after it. */
+  lastDigestAt: Date | null;
+  unsubscribedAt: Date | null;
+}
+
+export interface NewAlertSubscription {
+  email: string;
+  filter: string;
+  priceCeilingMinor: number | null;
+  locale: string;
+  confirmTokenHash: string;
+  unsubscribeNonce: string;
+  unsubscribeTokenHash: string;
+  now: Date;
+}
+
+export interface AlertsRepository {
+  /** Adds a pending subscription; null when one for this email and filter already exists. */
+  insertPending(subscription: NewAlertSubscription): Promise<AlertSubscription | null>;
+  findByEmailAndFilter(email: string, filter: string): Promise<AlertSubscription | null>;
+  findByConfirmTokenHash(hash: string): Promise<AlertSubscription | null>;
+  findByUnsubscribeTokenHash(hash: string): Promise<AlertSubscription | null>;
+  /**
+   * Makes the subscription pending again with these settings (a repeated request, or one after
+   * unsubscribing). With a token hash, a new confirmation mail is being sent now; without, the
+   * earlier token stays the valid one.
+   */
+  renewPending(id: number, change: { priceCeilingMinor: number | null; locale: string; confirmTokenHash: string | null; now: Date }): Promise<void>;
+  /** Pending → active; the confirmation token is forgotten. */
+  confirm(id: number, now: Date): Promise<void>;
+  unsubscribe(id: number, now: Date): Promise<void>;
+  /** Active subscriptions whose last digest (if any) was sent at or before `sentBefore`, oldest first. */
+  listDueForDigest(sentBefore: Date, limit: number): Promise<AlertSubscription[]>;
+  /**
+   * Marks a digest as sent at `at` if the subscription's last digest is still `previous` and it
+   * is still active: true when this caller won (two digest runs never mail the same subscription).
+   */
+  claimDigest(id: number, previous: Date | null, at: Date): Promise<boolean>;
+  /** Undoes a claim whose mail could not be sent. */
+  releaseDigest(id: number, at: Date, previous: Date | null): Promise<void>;
+}
+
 export interface Storage {
   sites: SitesRepository;
   feeds: FeedsRepository;
@@ -309,5 +371,6 @@ export interface Storage {
   crawlRuns: CrawlRunsRepository;
   clicks: ClicksRepository;
   settings: SettingsRepository;
+  alerts: AlertsRepository;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@
 // storage query they become, and the links that change one filter and keep the rest.
 import type { FastifyRequest } from 'fastify';
 import type { DealQuery, DealSort } from '../storage';
-import { dealListingQuerystring, dealSorts, toApiDealQuery, type DealListingQuery } from './api/deal-listing-query';
+import { dealListingQuerystring, dealSorts, toApiDealQuery, type DealListingQuery } from './deal-listing-query';
 
 export const sorts = dealSorts;
 

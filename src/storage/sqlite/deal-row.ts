@@ -1,5 +1,4 @@
 // A `deals` row joined with its site, as the listing queries select it, and its StoredDeal form.
-// (deals.ts keeps its own copy for the snapshot path; the two select the same columns.)
 import type { StoredDeal } from '../types';
 import { toIso } from './time';
 

@@ -103,6 +103,11 @@ function whereFor(query: DealQuery, except?: FacetName): Filter {
     terms.push('d.first_seen_at > @newSince');
     params.newSince = query.now.getTime() - DAY_MS;
   }
+  if (query.firstSeen) {
+    terms.push('d.first_seen_at > @firstSeenAfter AND d.first_seen_at <= @firstSeenUntil');
+    params.firstSeenAfter = query.firstSeen.after.getTime();
+    params.firstSeenUntil = query.firstSeen.until.getTime();
+  }
   const match = query.q === undefined ? null : ftsQuery(query.q);
   if (match !== null) {
     terms.push('d.id IN (SELECT rowid FROM deal_search WHERE deal_search MATCH @match)');

@@ -1,37 +1,11 @@
 // SQL for the `deals` and `deal_price_history` tables.
 import { createHash } from 'node:crypto';
 import type { DealRecord } from '../../../crawlers/types';
-import type { DealsRepository, RedirectTarget, SnapshotCounts, StoredDeal } from '../types';
+import type { DealsRepository, RedirectTarget, SnapshotCounts } from '../types';
 import type { SqliteDatabase } from './database';
-import { isoToMillis, toIso } from './time';
+import { toStoredDeal, type DealRow } from './deal-row';
+import { isoToMillis } from './time';
 
-interface DealRow {
-  id: number;
-  site_id: number;
-  site_slug: string;
-  site_name: string;
-  external_id: string;
-  url: string;
-  title: string;
-  image_url: string | null;
-  city: string | null;
-  nationwide: number;
-  district: string | null;
-  category: string | null;
-  price_minor: number;
-  value_minor: number | null;
-  currency: string;
-  discount_percent: number | null;
-  sold: number | null;
-  sold_out: number;
-  starts_at: number | null;
-  ends_at: number | null;
-  merchant_name: string | null;
-  merchant_phone: string | null;
-  merchant_address: string | null;
-  first_seen_at: number;
-  updated_at: number;
-}
 
 /** The state of a known deal that decides what a new snapshot changes. */
 interface KnownDeal {
@@ -44,33 +18,6 @@ interface KnownDeal {
   removed_at: number | null;
 }
 
-const toStoredDeal = (row: DealRow): StoredDeal => ({
-  id: row.id,
-  siteId: row.site_id,
-  site: row.site_slug,
-  siteName: row.site_name,
-  externalId: row.external_id,
-  url: row.url,
-  title: row.title,
-  imageUrl: row.image_url,
-  city: row.city,
-  nationwide: row.nationwide === 1,
-  district: row.district,
-  category: row.category,
-  priceMinor: row.price_minor,
-  valueMinor: row.value_minor,
-  currency: row.currency,
-  discountPercent: row.discount_percent,
-  sold: row.sold,
-  soldOut: row.sold_out === 1,
-  startsAt: toIso(row.starts_at),
-  endsAt: toIso(row.ends_at),
-  merchant: row.merchant_name || row.merchant_phone || row.merchant_address
-    ? { name: row.merchant_name, phone: row.merchant_phone, address: row.merchant_address }
-    : null,
-  firstSeenAt: new Date(row.first_seen_at).toISOString(),
-  updatedAt: new Date(row.updated_at).toISOString(),
-});
 
 /** Column values of a deal record, in the order the insert and update statements take them. */
 function dealColumns(deal: DealRecord) {

@@ -1,5 +1,6 @@
 // The SQLite implementation of Storage: one better-sqlite3 handle shared by every repository.
 import type { Storage } from '../types';
+import { createAlertsRepository } from './alerts';
 import { createClicksRepository } from './clicks';
 import { createCrawlRunsRepository } from './crawl-runs';
 import { openSqlite } from './database';
@@ -21,6 +22,7 @@ export function openSqliteStorage(path: string): Storage {
     crawlRuns: createCrawlRunsRepository(db),
     clicks: createClicksRepository(db),
     settings: createSettingsRepository(db),
+    alerts: createAlertsRepository(db),
     async close() {
       if (db.open) db.close();
     },

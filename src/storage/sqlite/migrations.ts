@@ -217,6 +217,30 @@ const migrations: readonly string[] = [
   -- Offer groups: members of one key, cheapest first.
   CREATE INDEX deals_live_offer ON deals (offer_key, price_minor) WHERE removed_at IS NULL AND offer_key IS NOT NULL;
   `,
+  // 5: email alerts for a listing filter (double opt-in, daily digest). `filter` is the canonical
+  // listing query string; tokens are stored only as SHA-256 hashes. One row per email and filter.
+  `
+  CREATE TABLE alert_subscriptions (
+    id                     INTEGER PRIMARY KEY,
+    email                  TEXT NOT NULL COLLATE NOCASE,
+    filter                 TEXT NOT NULL,
+    price_ceiling_minor    INTEGER,
+    locale                 TEXT NOT NULL,
+    status                 TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'active', 'unsubscribed')),
+    confirm_token_hash     TEXT UNIQUE,
+    unsubscribe_nonce      TEXT NOT NULL,
+    unsubscribe_token_hash TEXT NOT NULL UNIQUE,
+    created_at             INTEGER NOT NULL,
+    confirmation_sent_at   INTEGER,
+    confirmed_at           INTEGER,
+    last_digest_at         INTEGER,
+    unsubscribed_at        INTEGER,
+    updated_at             INTEGER NOT NULL,
+    UNIQUE (email, filter)
+  );
+  -- The digest run: active subscriptions by when they were last mailed (never mailed first).
+  CREATE INDEX alert_subscriptions_due ON alert_subscriptions (status, last_digest_at);
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

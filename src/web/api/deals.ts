@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DealQuery, StoredDeal } from '../../storage';
 import { HttpError, notFound } from '../errors';
 import { listedDealSchema } from '../schemas';
-import { dealListingQuerystring, toApiDealQuery, type DealListingQuery } from './deal-listing-query';
+import { dealListingQuerystring, toApiDealQuery, type DealListingQuery } from '../deal-listing-query';
 
 const withClickUrl = <Deal extends StoredDeal>(deal: Deal) => ({ ...deal, clickUrl: `/go/${deal.id}` });
 

@@ -1,7 +1,7 @@
 // GET /: the deal listing with every filter, sort and paging as a shareable URL, server-rendered.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toDealCard } from '../deal-card';
-import type { DealListingQuery } from '../api/deal-listing-query';
+import type { DealListingQuery } from '../deal-listing-query';
 import { dropEmptyFields, listingParams, listingQuerystring, listingSearch, toDealQuery } from '../listing-query';
 import { listingFilters, listingHeading, pager } from '../listing-view';
 import { pageContext, shopperCookie, varyByShopper } from '../page-context';

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { atomXml } from '../atom';
 import { categoryLabel } from '../category-label';
 import { dealCityLabel } from '../deal-card';
-import type { DealListingQuery } from '../api/deal-listing-query';
+import type { DealListingQuery } from '../deal-listing-query';
 import { dropEmptyFields, listingParams, listingQuerystring, listingSearch, toDealQuery, type ListingParams } from '../listing-query';
 import { listingHeading } from '../listing-view';
 

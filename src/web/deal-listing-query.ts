@@ -1,7 +1,7 @@
 // The query string of GET /api/deals and the storage query it becomes. The same parameter names
 // as the listing page; prices are major units written as decimals (`99.5`, at most two places),
 // read exactly into minor units, never through floating point.
-import type { DealQuery, DealSort } from '../../storage';
+import type { DealQuery, DealSort } from '../storage';
 
 export const dealSorts: readonly DealSort[] = ['newest', 'price', 'price-desc', 'discount', 'popular', 'ending'];
 
