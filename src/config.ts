@@ -5,6 +5,7 @@ import type { CrawlSettings } from '../crawlers/ingest/crawl-feed';
 import { DEFAULT_FETCH_LIMITS, DEFAULT_USER_AGENT } from '../crawlers/fetch';
 import { HostGate } from '../crawlers/fetch/host-gate';
 import { RobotsCache } from '../crawlers/fetch/robots';
+import { defaultClickGuardOptions, type ClickGuardOptions } from './revenue/click-guard';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -46,4 +47,15 @@ export function crawlSettings(allowPrivateNetwork: boolean): CrawlSettings {
     pauseAfterFailures: 8,
     hostGate: new HostGate(1000),
   };
+}
+
+/**
+ * How many /go requests one visitor may make per minute (env DEALNAV_CLICKS_PER_MINUTE, default
+ * 120; 0 turns the limit off, for load tests from a single address).
+ */
+export function clickGuardOptions(env = process.env): ClickGuardOptions {
+  const raw = env.DEALNAV_CLICKS_PER_MINUTE;
+  const perMinute = raw === undefined || raw === '' ? defaultClickGuardOptions.requestsPerMinute : Number(raw);
+  if (!Number.isInteger(perMinute) || perMinute < 0) throw new Error(`invalid DEALNAV_CLICKS_PER_MINUTE: ${raw}`);
+  return { ...defaultClickGuardOptions, requestsPerMinute: perMinute === 0 ? Number.POSITIVE_INFINITY : perMinute };
 }

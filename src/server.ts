@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { CrawlScheduler, defaultSchedulerOptions, type SchedulerOptions } from '../crawlers/schedule/scheduler';
 import { buildApp } from './app';
-import { crawlSettings, type ServerConfig } from './config';
+import { clickGuardOptions, crawlSettings, type ServerConfig } from './config';
 import { ClickService } from './revenue/click-service';
 import { ClickWriter } from './revenue/click-writer';
 import { openStorage, type Storage } from './storage';
@@ -22,7 +22,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const storage = await openStorage(config.dbPath);
   const writer = await ClickWriter.open(storage.clicks);
-  const clickService = await ClickService.create(storage, writer);
+  const clickService = await ClickService.create(storage, writer, undefined, clickGuardOptions());
   const app = await buildApp({ storage, clickService }, { logger: options.logger ?? false });
   app.addHook('onClose', () => writer.drain());
   const scheduler = new CrawlScheduler(storage, crawlSettings(config.allowPrivateNetwork), {

@@ -1,6 +1,7 @@
 // The click-out path, read as three steps: resolve the deal, commit the click, answer the redirect.
 import type { Storage } from '../storage';
 import { encodeClickId } from './click-id';
+import { ClickGuard, defaultClickGuardOptions, type ClickGuardOptions } from './click-guard';
 import type { ClickWriter } from './click-writer';
 import { RedirectTargetCache, defaultRedirectCacheOptions, type RedirectCacheOptions } from './redirect-cache';
 import { ipHasher, isBotRequest } from './visitor';
@@ -14,10 +15,11 @@ export interface ClickRequest {
   subId: string | null;
 }
 
-export interface ClickOut {
-  location: string;
-  clickId: string;
-}
+/** Where the shopper goes, or why they do not. */
+export type ClickOut =
+  | { kind: 'redirect'; location: string; clickId: string }
+  | { kind: 'not_found' }
+  | { kind: 'too_many'; retryAfterSeconds: number };
 
 const MAX_HEADER_KEPT = 512;
 
@@ -29,16 +31,22 @@ export class ClickService {
     private readonly writer: ClickWriter,
     private readonly clickSecret: string,
     ipSalt: string,
+    private readonly guard: ClickGuard,
   ) {
     this.hashIp = ipHasher(ipSalt);
   }
 
   /** `cache` sets how long a redirect target may be served from memory (see redirect-cache.ts). */
-  static async create(storage: Storage, writer: ClickWriter, cache: RedirectCacheOptions = defaultRedirectCacheOptions): Promise<ClickService> {
+  static async create(
+    storage: Storage,
+    writer: ClickWriter,
+    cache: RedirectCacheOptions = defaultRedirectCacheOptions,
+    guard: ClickGuardOptions = defaultClickGuardOptions,
+  ): Promise<ClickService> {
     const random = () => crypto.getRandomValues(Buffer.alloc(32)).toString('hex');
     const clickSecret = await storage.settings.getOrCreate('click_id_secret', random);
     const ipSalt = await storage.settings.getOrCreate('ip_hash_salt', random);
-    return new ClickService(new RedirectTargetCache(storage.deals, cache), writer, clickSecret, ipSalt);
+    return new ClickService(new RedirectTargetCache(storage.deals, cache), writer, clickSecret, ipSalt, new ClickGuard(guard));
   }
 
   /** Stops listening to storage changes (the service answers from storage only afterwards). */
@@ -50,10 +58,15 @@ export class ClickService {
     return this.clickSecret;
   }
 
-  /** Records the click and returns where to send the shopper; null when there is no such deal. */
-  async clickOut(request: ClickRequest): Promise<ClickOut | null> {
+  /** Records the click and says where to send the shopper. */
+  async clickOut(request: ClickRequest): Promise<ClickOut> {
+    const now = Date.now();
+    const visitor = this.hashIp(request.ip);
+    if (!this.guard.allowRequest(visitor, now)) {
+      return { kind: 'too_many', retryAfterSeconds: this.guard.retryAfterSeconds(visitor, now) };
+    }
     const redirect = this.targets.lookup(request.dealId) ?? await this.targets.load(request.dealId);
-    if (!redirect) return null;
+    if (!redirect) return { kind: 'not_found' };
     const { target } = redirect;
     const id = this.writer.allocateId();
     const clickId = encodeClickId(this.clickSecret, id);
@@ -63,15 +76,15 @@ export class ClickService {
       token: clickId,
       dealId: target.dealId,
       siteId: target.siteId,
-      createdAt: new Date(),
+      createdAt: new Date(now),
       city: target.city,
       subId: request.subId,
       referrer: request.referrer?.slice(0, MAX_HEADER_KEPT) ?? null,
       userAgent: request.userAgent?.slice(0, MAX_HEADER_KEPT) ?? null,
-      ipHash: this.hashIp(request.ip),
+      ipHash: visitor,
       isBot: isBotRequest(request.method, request.userAgent),
-      isDuplicate: false,
+      isDuplicate: this.guard.isDuplicate(visitor, target.dealId, now),
     });
-    return { location, clickId };
+    return { kind: 'redirect', location, clickId };
   }
 }

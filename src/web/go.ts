@@ -1,6 +1,6 @@
 // GET /go/:dealId: resolve the deal, commit the click, answer the redirect.
 import type { FastifyInstance } from 'fastify';
-import { notFound } from './errors';
+import { HttpError, notFound } from './errors';
 
 interface GoParams {
   dealId: string;
@@ -45,7 +45,11 @@ export async function goRoutes(app: FastifyInstance): Promise<void> {
         referrer: request.headers.referer,
         subId: request.query.sub ?? null,
       });
-      if (!out) throw notFound('DN_ERR_DEAL_NOT_FOUND', `No deal with id ${request.params.dealId}`);
+      if (out.kind === 'not_found') throw notFound('DN_ERR_DEAL_NOT_FOUND', `No deal with id ${request.params.dealId}`);
+      if (out.kind === 'too_many') {
+        reply.header('Retry-After', String(out.retryAfterSeconds));
+        throw new HttpError(429, 'DN_ERR_TOO_MANY_CLICKS', 'Too many requests from this address; try again in a minute');
+      }
       // Never cached (a cached redirect skips the click); partners that attribute by referrer see our origin only.
       return reply
         .header('Cache-Control', 'no-store')

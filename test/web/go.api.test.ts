@@ -60,6 +60,28 @@ describe('GET /go/:dealId', () => {
     expect(clickTokensOnDisk().map((row) => row.is_bot)).toEqual([1, 1]);
   });
 
+  it('marks a repeat click by the same visitor on the same deal as a duplicate, still redirecting it', async () => {
+    const first = await t.app.inject({ url: `/go/${dealId}`, remoteAddress: '127.0.0.2' });
+    const second = await t.app.inject({ url: `/go/${dealId}`, remoteAddress: '127.0.0.2' });
+    const other = await t.app.inject({ url: `/go/${dealId}`, remoteAddress: '127.0.0.3' });
+    expect([first.statusCode, second.statusCode, other.statusCode]).toEqual([302, 302, 302]);
+    const db = new Database(t.dbFile, { readonly: true });
+    const rows = db.prepare('SELECT is_duplicate FROM clicks ORDER BY id').all();
+    db.close();
+    expect(rows).toEqual([{ is_duplicate: 0 }, { is_duplicate: 1 }, { is_duplicate: 0 }]);
+  });
+
+  it('answers 429 to a visitor probing /go too fast, without storing clicks', async () => {
+    const answers = [];
+    for (let i = 0; i < 125; i++) answers.push((await t.app.inject({ url: `/go/${i % 2 ? dealId : 999_999}`, remoteAddress: '127.0.0.9', headers: { accept: 'application/json' } })).statusCode);
+    expect(answers.slice(0, 120).every((code) => code === 302 || code === 404)).toBe(true);
+    expect(answers.slice(120)).toEqual([429, 429, 429, 429, 429]);
+    const limited = await t.app.inject({ url: `/go/${dealId}`, remoteAddress: '127.0.0.9', headers: { accept: 'application/json' } });
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    expect(limited.json().code).toBe('DN_ERR_TOO_MANY_CLICKS');
+    expect(clickTokensOnDisk()).toHaveLength(60);
+  });
+
   it('answers 404 for an unknown deal and stores no click', async () => {
     const response = await t.app.inject({ url: '/go/999999', headers: { accept: 'application/json' } });
     expect(response.statusCode).toBe(404);
