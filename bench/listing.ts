@@ -443,7 +443,9 @@ interface CacheMeta { version: number; sizes: Sizes; builtAt: string; build: Bui
 
 async function cachedDatabase(sizes: Sizes, log: (line: string) => void): Promise<{ path: string; meta: CacheMeta; reused: boolean }> {
   mkdirSync(CACHE_DIR, { recursive: true });
-  const name = `listing-v${GENERATOR_VERSION}-${sizes.deals}-${sizes.sites}-${sizes.cities}`;
+  // Keyed by the schema too: a server opening an older file would migrate (re-index) it during the run.
+  const { schemaVersion } = await import('../src/storage/sqlite/migrations');
+  const name = `listing-v${GENERATOR_VERSION}-s${schemaVersion}-${sizes.deals}-${sizes.sites}-${sizes.cities}`;
   const path = join(CACHE_DIR, `${name}.db`);
   const metaPath = join(CACHE_DIR, `${name}.json`);
   if (existsSync(path) && existsSync(metaPath)) {
@@ -533,6 +535,9 @@ export async function runListingBench(options: BenchOptions): Promise<Table[]> {
               ok: result['2xx'], bad: result.non2xx + result.errors + result.timeouts,
             };
             runs.push(run);
+            // Requests still queued when autocannon stopped would run into the next target's
+            // warm-up: wait until a static file comes back, i.e. the backlog has drained.
+            await (await fetch(`${child.address}${server === 'bare' ? '/bare/0' : '/static/style.css'}`)).arrayBuffer();
             log(`listing: round ${roundNo} ${server} ${target.name}: ${round(run.rps, 1)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.bad ? `, ${run.bad} failed` : ''}`);
           }
         } finally {

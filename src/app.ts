@@ -8,15 +8,20 @@ import fastifyView from '@fastify/view';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import nunjucks from 'nunjucks';
 import { fileURLToPath } from 'node:url';
+import { LogMailer } from './alerts/mailer';
+import { AlertService } from './alerts/subscription-service';
 import type { ClickService } from './revenue/click-service';
+import { PostbackService } from './revenue/postback';
 import type { Storage } from './storage';
 import { categoriesApiRoutes } from './web/api/categories';
 import { citiesApiRoutes } from './web/api/cities';
 import { dealsApiRoutes } from './web/api/deals';
+import { postbackApiRoutes } from './web/api/postback';
 import { sitesApiRoutes } from './web/api/sites';
 import { registerErrorHandlers } from './web/errors';
 import { goRoutes } from './web/go';
 import { requestLocale, translator, type Translator } from './web/i18n';
+import { alertPageRoutes } from './web/pages/alerts';
 import { dealDetailPageRoutes } from './web/pages/deal-detail';
 import { dealsPageRoutes } from './web/pages/deals';
 import { favouritesPageRoutes } from './web/pages/favourites';
@@ -30,6 +35,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     storage: Storage;
     clickService: ClickService;
+    alerts: AlertService;
+    postbackService: PostbackService;
   }
   interface FastifyRequest {
     translator: Translator;
@@ -39,6 +46,10 @@ declare module 'fastify' {
 export interface AppServices {
   storage: Storage;
   clickService: ClickService;
+  /** Email alerts; without one, alerts are stored and their mails only logged. */
+  alerts?: AlertService;
+  /** Signed postbacks; built from storage when not given. */
+  postbackService?: PostbackService;
 }
 
 const webDir = fileURLToPath(new URL('./web/', import.meta.url));
@@ -69,6 +80,8 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   });
   app.decorate('storage', services.storage);
   app.decorate('clickService', services.clickService);
+  app.decorate('postbackService', services.postbackService ?? await PostbackService.create(services.storage));
+  app.decorate('alerts', services.alerts ?? await AlertService.create(services.storage, new LogMailer(), 'http://127.0.0.1:3000'));
   app.decorateRequest('translator', {
     getter(this: { headers: Record<string, string | string[] | undefined>; cookies?: Record<string, string | undefined> }) {
       const header = this.headers['accept-language'];
@@ -86,11 +99,13 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   await app.register(sitesPageRoutes);
   await app.register(favouritesPageRoutes);
   await app.register(feedRoutes);
+  await app.register(alertPageRoutes);
   await app.register(languageRoutes);
   await app.register(dealsApiRoutes);
   await app.register(sitesApiRoutes);
   await app.register(citiesApiRoutes);
   await app.register(categoriesApiRoutes);
   await app.register(goRoutes);
+  await app.register(postbackApiRoutes);
   return app;
 }

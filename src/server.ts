@@ -1,7 +1,12 @@
 // Starts dealnav: storage, the click writer, the web app and the crawl scheduler; closes them in
 // reverse order on shutdown so in-flight clicks and crawls are finished, not dropped.
 import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
 import { CrawlScheduler, defaultSchedulerOptions, type SchedulerOptions } from '../crawlers/schedule/scheduler';
+import { alertSettingsFromEnv, listenOrigin, type AlertSettings } from './alerts/config';
+import { createMailer } from './alerts/mailer';
+import { AlertSchedule } from './alerts/schedule';
+import { AlertService } from './alerts/subscription-service';
 import { buildApp } from './app';
 import { clickGuardOptions, crawlSettings, type ServerConfig } from './config';
 import { ClickService } from './revenue/click-service';
@@ -12,33 +17,45 @@ export interface RunningServer {
   app: FastifyInstance;
   storage: Storage;
   scheduler: CrawlScheduler;
+  alertSchedule: AlertSchedule;
   address: string;
   close(): Promise<void>;
 }
 
 export async function startServer(
   config: ServerConfig,
-  options: { scheduler?: Partial<SchedulerOptions>; logger?: boolean } = {},
+  options: { scheduler?: Partial<SchedulerOptions>; logger?: boolean; alerts?: AlertSettings } = {},
 ): Promise<RunningServer> {
   const storage = await openStorage(config.dbPath);
   const writer = await ClickWriter.open(storage.clicks);
   const clickService = await ClickService.create(storage, writer, undefined, clickGuardOptions());
-  const app = await buildApp({ storage, clickService }, { logger: options.logger ?? false });
+  const alertSettings = options.alerts ?? alertSettingsFromEnv();
+  const mailer = createMailer(alertSettings);
+  const alerts = await AlertService.create(storage, mailer, alertSettings.publicUrl ?? listenOrigin(config.host, config.port));
+  const app = await buildApp({ storage, clickService, alerts }, { logger: options.logger ?? false });
   app.addHook('onClose', () => writer.drain());
   const scheduler = new CrawlScheduler(storage, crawlSettings(config.allowPrivateNetwork), {
     ...defaultSchedulerOptions,
     ...options.scheduler,
   });
+  const alertSchedule = new AlertSchedule((now, signal) => alerts.sendDigests(now, signal), {
+    hour: alertSettings.digestHour, timeZone: alertSettings.timeZone,
+  });
   const address = await app.listen({ host: config.host, port: config.port });
+  // Port 0 picks a free port: the links in mails need the one it picked.
+  if (!alertSettings.publicUrl) alerts.setPublicUrl(listenOrigin(config.host, (app.server.address() as AddressInfo).port));
   scheduler.start();
+  alertSchedule.start();
 
   let closing: Promise<void> | null = null;
   return {
-    app, storage, scheduler, address,
+    app, storage, scheduler, alertSchedule, address,
     close() {
       closing ??= (async () => {
+        await alertSchedule.stop(); // the mail being sent goes; the rest wait for the next run
         await scheduler.stop();
         await app.close(); // stops accepting, finishes requests, then drains the click writer
+        await mailer.close();
         await storage.close();
       })();
       return closing;

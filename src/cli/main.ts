@@ -1,4 +1,5 @@
 // `dealnav`: the command-line entry. Each subcommand lives in ./commands.
+import { alertsCommand } from './commands/alerts';
 import { crawlCommand } from './commands/crawl';
 import { demoCommand } from './commands/demo';
 import { feedsCommand } from './commands/feeds';
@@ -6,9 +7,11 @@ import { migrateCommand } from './commands/migrate';
 import { parseCommand } from './commands/parse';
 import { serveCommand } from './commands/serve';
 import { siteCommand } from './commands/site';
+import { statementsCommand } from './commands/statements';
+import { termsCommand } from './commands/terms';
 import { runCommand, UsageError, type Command } from './command';
 
-const commands: Command[] = [serveCommand, demoCommand, crawlCommand, parseCommand, siteCommand, feedsCommand, migrateCommand];
+const commands: Command[] = [serveCommand, demoCommand, crawlCommand, parseCommand, siteCommand, feedsCommand, alertsCommand, migrateCommand, termsCommand, statementsCommand];
 
 const overview = () => `dealnav: a group-buy deal-navigation portal
 

@@ -2,6 +2,7 @@
 // Callers see only these; the SQLite implementation lives in ./sqlite, and another backend
 // (PostgreSQL) would implement the same interfaces. Times cross this boundary as Date.
 import type { DealRecord, HtmlSelectors } from '../../crawlers/types';
+import type { RevenueRepository } from './revenue-types';
 
 export type SiteStatus = 'pending' | 'active' | 'suspended' | 'rejected';
 
@@ -350,11 +351,11 @@ export interface AlertsRepository {
    * earlier token stays the valid one.
    */
   renewPending(id: number, change: { priceCeilingMinor: number | null; locale: string; confirmTokenHash: string | null; now: Date }): Promise<void>;
-  /** Pending → active; the confirmation token is forgotten. */
+  /** Pending → active (the confirmation link keeps answering "already confirmed" until an unsubscribe). */
   confirm(id: number, now: Date): Promise<void>;
   unsubscribe(id: number, now: Date): Promise<void>;
-  /** Active subscriptions whose last digest (if any) was sent at or before `sentBefore`, oldest first. */
-  listDueForDigest(sentBefore: Date, limit: number): Promise<AlertSubscription[]>;
+  /** Active subscriptions whose last digest (if any) was sent at or before `sentBefore`, by id after `afterId`. */
+  listDueForDigest(sentBefore: Date, afterId: number, limit: number): Promise<AlertSubscription[]>;
   /**
    * Marks a digest as sent at `at` if the subscription's last digest is still `previous` and it
    * is still active: true when this caller won (two digest runs never mail the same subscription).
@@ -372,5 +373,7 @@ export interface Storage {
   clicks: ClicksRepository;
   settings: SettingsRepository;
   alerts: AlertsRepository;
+  /** Postback secrets, conversions, commission terms, the commission ledger and statements. */
+  revenue: RevenueRepository;
   close(): Promise<void>;
 }

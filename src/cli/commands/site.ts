@@ -3,6 +3,7 @@ import { formatNames } from '../../../crawlers/formats';
 import { isValidClickTemplate } from '../../revenue/click-url';
 import { openStorage } from '../../storage';
 import { registerSite } from '../../sites/register-site';
+import { newPostbackSecret, SECRET_GRACE_MS } from '../../revenue/postback';
 import { commonHelp, dbOption, stringValue, UsageError, type Command } from '../command';
 
 export const siteCommand: Command = {
@@ -12,6 +13,7 @@ export const siteCommand: Command = {
   dealnav site add NAME --home URL --feed URL [--format F] [--click-param NAME | --click-template T]
                         [--slug SLUG] [--interval MINUTES] [--time-zone ZONE] [--db PATH]
   dealnav site list [--db PATH]
+  dealnav site secret SLUG [--db PATH]
 
 add    registers (or updates) a site and its deal feed; the feed is crawled on the next tick.
          --format F           auto (default: chosen by content), or one of: ${formatNames().join(', ')}
@@ -22,6 +24,8 @@ add    registers (or updates) a site and its deal feed; the feed is crawled on t
          --time-zone ZONE     IANA zone for feed times without an offset (default Asia/Shanghai for Chinese formats)
          --clock-offset SECS  seconds the emitter adds to its epoch times (FanWe feeds: 28800)
 list   prints every site with its feeds.
+secret creates or rotates the site's postback secret and prints it once (it is not shown again);
+       after a rotation the previous secret is still accepted for 24 hours.
 
 ${commonHelp.db}`,
   options: {
@@ -41,7 +45,8 @@ ${commonHelp.db}`,
     const storage = openStorage(resolveDbPath(stringValue(values, 'db')));
     try {
       if (action === 'list') return await listSites(storage);
-      if (action !== 'add') throw new UsageError(action ? `unknown site action '${action}'` : 'say add or list');
+      if (action === 'secret') return await rotateSecret(storage, names[0]);
+      if (action !== 'add') throw new UsageError(action ? `unknown site action '${action}'` : 'say add, list or secret');
       const name = names.join(' ').trim();
       const home = stringValue(values, 'home');
       const feed = stringValue(values, 'feed');
@@ -79,5 +84,20 @@ async function listSites(storage: ReturnType<typeof openStorage>): Promise<numbe
       console.log(`    feed #${feed.id} ${feed.url} (${feed.format}, every ${feed.intervalMinutes} min, ${feed.status})`);
     }
   }
+  return 0;
+}
+
+async function rotateSecret(storage: ReturnType<typeof openStorage>, slug: string | undefined): Promise<number> {
+  if (!slug) throw new UsageError('site secret needs the site SLUG');
+  const site = await storage.sites.findBySlug(slug);
+  if (!site) throw new Error(`no site '${slug}' (dealnav site list)`);
+  const now = new Date();
+  const rotating = (await storage.revenue.postbackSecrets(site.id)) !== null;
+  const secret = newPostbackSecret();
+  await storage.revenue.rotatePostbackSecret(site.id, secret, now, rotating ? new Date(now.getTime() + SECRET_GRACE_MS) : null);
+  console.log(secret);
+  console.error(rotating
+    ? `postback secret of ${slug} rotated; the previous one is accepted until ${new Date(now.getTime() + SECRET_GRACE_MS).toISOString()}. It is shown only now.`
+    : `postback secret of ${slug} created. It is shown only now: give it to the site to sign its postbacks (HMAC-SHA256, see /docs).`);
   return 0;
 }

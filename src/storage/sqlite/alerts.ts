@@ -59,16 +59,16 @@ export function createAlertsRepository(db: SqliteDatabase): AlertsRepository {
       confirmed_at = NULL, last_digest_at = NULL, unsubscribed_at = NULL, updated_at = @now
     WHERE id = @id`);
   const confirm = db.prepare<[number, number, number]>(`
-    UPDATE alert_subscriptions SET status = 'active', confirm_token_hash = NULL, confirmed_at = ?, updated_at = ?
+    UPDATE alert_subscriptions SET status = 'active', confirmed_at = ?, updated_at = ?
     WHERE id = ? AND status = 'pending'`);
   const unsubscribe = db.prepare<[number, number, number]>(`
     UPDATE alert_subscriptions SET status = 'unsubscribed', confirm_token_hash = NULL, unsubscribed_at = ?, updated_at = ?
     WHERE id = ? AND status <> 'unsubscribed'`);
-  // Reads alert_subscriptions_due: never-mailed rows (NULL sorts first) and then the oldest.
-  const due = db.prepare<[number, number], AlertRow>(`
+  // Reads alert_subscriptions_due for the active rows, then walks them by id (keyset paging).
+  const due = db.prepare<[number, number, number], AlertRow>(`
     SELECT ${columns} FROM alert_subscriptions
-    WHERE status = 'active' AND (last_digest_at IS NULL OR last_digest_at <= ?)
-    ORDER BY last_digest_at, id LIMIT ?`);
+    WHERE status = 'active' AND (last_digest_at IS NULL OR last_digest_at <= ?) AND id > ?
+    ORDER BY id LIMIT ?`);
   const claim = db.prepare<{ at: number; id: number; previous: number | null }>(`
     UPDATE alert_subscriptions SET last_digest_at = @at, updated_at = @at
     WHERE id = @id AND status = 'active' AND last_digest_at IS @previous`);
@@ -99,8 +99,8 @@ export function createAlertsRepository(db: SqliteDatabase): AlertsRepository {
     async unsubscribe(id, now) {
       unsubscribe.run(now.getTime(), now.getTime(), id);
     },
-    async listDueForDigest(sentBefore, limit) {
-      return due.all(sentBefore.getTime(), limit).map(toSubscription);
+    async listDueForDigest(sentBefore, afterId, limit) {
+      return due.all(sentBefore.getTime(), afterId, limit).map(toSubscription);
     },
     async claimDigest(id, previous, at) {
       return claim.run({ at: at.getTime(), id, previous: millisOrNull(previous) }).changes === 1;

@@ -82,3 +82,32 @@ export function createClicksRepository(db: SqliteDatabase): ClicksRepository {
     },
   };
 }
+
+// Reads of `clicks` for the money side (migration 6): attribution of a conversion to its click,
+// and the counts a monthly statement shows.
+export function createClickRevenueQueries(db: SqliteDatabase) {
+  const forAttribution = db.prepare<[number], { id: number; site_id: number; created_at: number; category: string | null }>(`
+    SELECT c.id, c.site_id, c.created_at, d.category FROM clicks c JOIN deals d ON d.id = c.deal_id WHERE c.id = ?`);
+  // clicks_site_time: one site's clicks in [start, end).
+  const counts = db.prepare<[number, number, number], { total: number; bots: number; duplicates: number; billable: number }>(`
+    SELECT count(*) AS total, coalesce(sum(is_bot), 0) AS bots,
+      coalesce(sum(is_duplicate AND NOT is_bot), 0) AS duplicates,
+      coalesce(sum(NOT is_bot AND NOT is_duplicate), 0) AS billable
+    FROM clicks WHERE site_id = ? AND created_at >= ? AND created_at < ?`);
+  const billableByCategory = db.prepare<[number, number, number], { category: string | null; clicks: number }>(`
+    SELECT d.category, count(*) AS clicks FROM clicks c JOIN deals d ON d.id = c.deal_id
+    WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ? AND c.is_bot = 0 AND c.is_duplicate = 0
+    GROUP BY d.category ORDER BY d.category`);
+  return {
+    forAttribution(id: number) {
+      const row = forAttribution.get(id);
+      return row ? { id: row.id, siteId: row.site_id, createdAt: new Date(row.created_at), dealCategory: row.category } : null;
+    },
+    counts(siteId: number, start: Date, end: Date) {
+      return counts.get(siteId, start.getTime(), end.getTime())!;
+    },
+    billableByCategory(siteId: number, start: Date, end: Date) {
+      return billableByCategory.all(siteId, start.getTime(), end.getTime());
+    },
+  };
+}

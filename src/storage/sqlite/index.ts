@@ -8,6 +8,7 @@ import { createDealSearch } from './deal-search';
 import { createDealsRepository } from './deals';
 import { createFeedsRepository } from './feeds';
 import { migrate } from './migrations';
+import { createRevenueRepository } from './revenue';
 import { createSettingsRepository } from './settings';
 import { createSitesRepository } from './sites';
 
@@ -23,6 +24,7 @@ export function openSqliteStorage(path: string): Storage {
     clicks: createClicksRepository(db),
     settings: createSettingsRepository(db),
     alerts: createAlertsRepository(db),
+    revenue: createRevenueRepository(db),
     async close() {
       if (db.open) db.close();
     },

@@ -241,6 +241,103 @@ const migrations: readonly string[] = [
   -- The digest run: active subscriptions by when they were last mailed (never mailed first).
   CREATE INDEX alert_subscriptions_due ON alert_subscriptions (status, last_digest_at);
   `,
+  // 6: the money side (issue 5). Per-site postback secrets (kept in clear: checking an HMAC needs the key itself;
+  // the previous one stays valid for a grace period after a rotation) and the
+  // signatures accepted inside the replay window; conversions, one per (site, order id), with
+  // every status or amount change as an event; effective-dated commission terms; the commission
+  // ledger (signed entries per event, each in a statement month `YYYY-MM` of UTC); and closed months.
+  `
+  CREATE TABLE site_postback_secrets (
+    site_id               INTEGER PRIMARY KEY REFERENCES sites(id),
+    secret                TEXT NOT NULL,
+    previous_secret       TEXT,
+    previous_valid_until  INTEGER,
+    created_at            INTEGER NOT NULL,
+    rotated_at            INTEGER NOT NULL
+  );
+
+  CREATE TABLE postback_signatures (
+    site_id    INTEGER NOT NULL REFERENCES sites(id),
+    signature  TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (site_id, signature)
+  ) WITHOUT ROWID;
+  CREATE INDEX postback_signatures_expiry ON postback_signatures (expires_at);
+
+  CREATE TABLE commission_terms (
+    id             INTEGER PRIMARY KEY,
+    site_id        INTEGER NOT NULL REFERENCES sites(id),
+    effective_from INTEGER NOT NULL,
+    model          TEXT NOT NULL CHECK (model IN ('cps', 'cpa_sale', 'cpa_lead', 'cpc')),
+    rate_bp        INTEGER CHECK (rate_bp BETWEEN 0 AND 10000),
+    flat_minor     INTEGER CHECK (flat_minor >= 0),
+    currency       TEXT,
+    category       TEXT,
+    created_at     INTEGER NOT NULL,
+    CHECK ((model = 'cps' AND rate_bp IS NOT NULL AND flat_minor IS NULL)
+        OR (model <> 'cps' AND rate_bp IS NULL AND flat_minor IS NOT NULL AND currency IS NOT NULL))
+  );
+  -- The term in force: latest effective_from at or before an instant, per site and model.
+  CREATE INDEX commission_terms_lookup ON commission_terms (site_id, model, effective_from);
+
+  CREATE TABLE conversions (
+    id           INTEGER PRIMARY KEY,
+    site_id      INTEGER NOT NULL REFERENCES sites(id),
+    click_id     INTEGER NOT NULL REFERENCES clicks(id),
+    order_id     TEXT NOT NULL CHECK (order_id <> ''),
+    kind         TEXT NOT NULL CHECK (kind IN ('sale', 'lead')),
+    amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+    currency     TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'reversed')),
+    occurred_at  INTEGER NOT NULL,
+    term_id      INTEGER REFERENCES commission_terms(id),
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    UNIQUE (site_id, order_id)
+  );
+  CREATE INDEX conversions_click ON conversions (click_id);
+  CREATE INDEX conversions_site_time ON conversions (site_id, occurred_at);
+
+  CREATE TABLE conversion_events (
+    id            INTEGER PRIMARY KEY,
+    conversion_id INTEGER NOT NULL REFERENCES conversions(id),
+    source        TEXT NOT NULL CHECK (source IN ('postback', 'import', 'pull', 'operator')),
+    occurred_at   INTEGER NOT NULL,
+    recorded_at   INTEGER NOT NULL,
+    status_before TEXT,
+    status_after  TEXT NOT NULL,
+    amount_before INTEGER,
+    amount_after  INTEGER NOT NULL
+  );
+  CREATE INDEX conversion_events_conversion ON conversion_events (conversion_id, id);
+
+  CREATE TABLE commission_entries (
+    id              INTEGER PRIMARY KEY,
+    site_id         INTEGER NOT NULL REFERENCES sites(id),
+    conversion_id   INTEGER REFERENCES conversions(id),
+    event_id        INTEGER REFERENCES conversion_events(id),
+    source          TEXT NOT NULL CHECK (source IN ('conversion', 'cpc')),
+    bucket          TEXT NOT NULL CHECK (bucket IN ('pending', 'approved', 'reversed')),
+    amount_minor    INTEGER NOT NULL,
+    currency        TEXT NOT NULL,
+    period          TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    original_period TEXT NOT NULL,
+    effective_at    INTEGER NOT NULL,
+    explanation     TEXT NOT NULL,
+    created_at      INTEGER NOT NULL
+  );
+  -- Statements sum one site's month; pending outstanding sums every month up to one.
+  CREATE INDEX commission_entries_period ON commission_entries (site_id, period, currency, bucket);
+  CREATE INDEX commission_entries_conversion ON commission_entries (conversion_id);
+
+  CREATE TABLE statement_periods (
+    site_id   INTEGER NOT NULL REFERENCES sites(id),
+    period    TEXT NOT NULL,
+    closed_at INTEGER NOT NULL,
+    snapshot  TEXT,
+    PRIMARY KEY (site_id, period)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

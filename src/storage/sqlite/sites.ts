@@ -92,3 +92,9 @@ export function createSitesRepository(db: SqliteDatabase): SitesRepository {
     },
   };
 }
+
+/** How many days after a click a conversion may still be attributed to it (migration 1's column). */
+export function createSiteAttributionQuery(db: SqliteDatabase) {
+  const windowDays = db.prepare<[number], { days: number }>('SELECT attribution_window_days AS days FROM sites WHERE id = ?');
+  return (siteId: number): number => windowDays.get(siteId)?.days ?? 0;
+}

@@ -51,6 +51,7 @@ export async function dealsPageRoutes(app: FastifyInstance): Promise<void> {
       feedHref: `/feed.atom${listingSearch(params, { page: undefined, pageSize: undefined })}`,
       clearHref: `/${listingSearch({ sort: params.sort, page: 1, pageSize: params.pageSize, city: params.city })}`,
       allCitiesHref: `/?city=`,
+      alertsDeliver: app.alerts.mailer.delivers,
     });
   });
 }

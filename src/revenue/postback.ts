@@ -1,0 +1,228 @@
+// Signed postbacks: a partner site reports a sale or lead against a click id. The path reads as:
+// find the site → check the signature and the timestamp → in one transaction: refuse a replay,
+// find or attribute the conversion, apply the status change, write its event and commission entries.
+//
+// Signing. The canonical string is every parameter sent except `sig`, as `key=value` pairs
+// sorted by key (byte order) and joined by `&`; values exactly as sent (after URL decoding, no
+// re-encoding; `kind` is included only when sent). `sig` is the lowercase or uppercase hex
+// HMAC-SHA256 of that string with the site's postback secret (`dealnav site secret SLUG`):
+//
+//   amount=68.01&click_id=1a-AbCdEfGhIjKlMnOp&currency=CNY&kind=sale&order_id=A1001&site=letuan&status=pending&ts=1764086400
+//
+// `ts` (unix seconds) must be within 5 minutes of our clock, and an accepted signature is
+// remembered for that window, so an exact replay is refused even inside it.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ConversionKind, ConversionSource, ConversionStatus, RevenueTransaction, Storage } from '../storage';
+import { decodeClickId } from './click-id';
+import { commissionFor, ledgerEntries, modelsFor } from './commission';
+import { RevenueError } from './errors';
+import { parseExactAmount } from './money';
+
+export const REPLAY_WINDOW_MS = 5 * 60_000;
+/** After a rotation, the previous secret is still accepted this long. */
+export const SECRET_GRACE_MS = 24 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** The parameters a postback carries, as strings exactly as sent. */
+export interface PostbackParams {
+  site: string;
+  click_id: string;
+  order_id: string;
+  amount: string;
+  currency: string;
+  status: ConversionStatus;
+  kind?: ConversionKind;
+  ts: string;
+  sig: string;
+}
+
+export interface PostbackResult {
+  ok: true;
+  conversionId: number;
+  status: ConversionStatus;
+  /** True when the order was already recorded with exactly this data: nothing changed. */
+  duplicate: boolean;
+}
+
+export function canonicalPostbackString(params: Record<string, string | undefined>): string {
+  return Object.keys(params)
+    .filter((key) => key !== 'sig' && params[key] !== undefined)
+    .sort()
+    .map((key) => `${key}=${params[key]}`)
+    .join('&');
+}
+
+export function signPostback(secret: string, params: Record<string, string | undefined>): string {
+  return createHmac('sha256', secret).update(canonicalPostbackString(params)).digest('hex');
+}
+
+export const newPostbackSecret = (): string => randomBytes(32).toString('base64url');
+
+const NEXT_STATUSES: Record<ConversionStatus, ConversionStatus[]> = {
+  pending: ['approved', 'rejected'],
+  approved: ['reversed'],
+  rejected: [],
+  reversed: [],
+};
+
+export interface PostbackOptions {
+  now?: () => Date;
+}
+
+export class PostbackService {
+  private readonly now: () => Date;
+
+  private constructor(private readonly storage: Storage, private readonly clickSecret: string, options: PostbackOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  static async create(storage: Storage, options: PostbackOptions = {}): Promise<PostbackService> {
+    // The same setting ClickService signs click ids with.
+    const clickSecret = await storage.settings.getOrCreate('click_id_secret', () => randomBytes(32).toString('hex'));
+    return new PostbackService(storage, clickSecret, options);
+  }
+
+  async receive(params: PostbackParams, source: ConversionSource = 'postback'): Promise<PostbackResult> {
+    const now = this.now();
+    const site = await this.storage.sites.findBySlug(params.site);
+    if (!site) throw new RevenueError(404, 'DN_ERR_SITE_NOT_FOUND', `No site '${params.site}'`);
+    await this.checkSignature(site.id, params, now);
+    const at = new Date(Number(params.ts) * 1000);
+    if (Math.abs(now.getTime() - at.getTime()) > REPLAY_WINDOW_MS) {
+      throw new RevenueError(401, 'DN_ERR_POSTBACK_STALE',
+        `ts ${params.ts} is more than 5 minutes from the server's clock (${Math.floor(now.getTime() / 1000)}); sign the postback with the current time`);
+    }
+    const amountMinor = parseExactAmount(params.amount, params.currency);
+    if (amountMinor === null) {
+      throw new RevenueError(400, 'DN_ERR_POSTBACK_AMOUNT',
+        `amount '${params.amount}' is not a plain decimal in major units of ${params.currency} (at most its minor unit's digits)`);
+    }
+    const change: ConversionChange = {
+      siteId: site.id, orderId: params.order_id, clickToken: params.click_id, kind: params.kind ?? 'sale',
+      amountMinor, currency: params.currency, status: params.status, at, now, source,
+    };
+    const expiresAt = new Date(Math.max(now.getTime(), at.getTime()) + REPLAY_WINDOW_MS);
+    return this.storage.revenue.transaction((tx) => {
+      if (!tx.rememberSignature(site.id, params.sig.toLowerCase(), now, expiresAt)) {
+        throw new RevenueError(409, 'DN_ERR_POSTBACK_REPLAY',
+          'this exact signed postback was already accepted; to send the order again, sign it with a fresh ts');
+      }
+      return this.apply(tx, change);
+    });
+  }
+
+  private async checkSignature(siteId: number, params: PostbackParams, now: Date): Promise<void> {
+    const secrets = await this.storage.revenue.postbackSecrets(siteId);
+    if (!secrets) {
+      throw new RevenueError(401, 'DN_ERR_POSTBACK_NO_SECRET', `Site '${params.site}' has no postback secret yet (dealnav site secret ${params.site})`);
+    }
+    const given = Buffer.from(params.sig.toLowerCase(), 'hex');
+    const accepted = [secrets.current];
+    if (secrets.previous && secrets.previousValidUntil && secrets.previousValidUntil > now) accepted.push(secrets.previous);
+    const matches = accepted.some((secret) => {
+      const expected = Buffer.from(signPostback(secret, { ...params }), 'hex');
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
+    if (!matches) {
+      throw new RevenueError(401, 'DN_ERR_POSTBACK_SIGNATURE',
+        'sig does not match: expected hex HMAC-SHA256 with the site\'s postback secret over the sorted key=value pairs of every other parameter joined by &');
+    }
+  }
+
+  /** Runs inside the transaction: synchronous from the first read to the last write. */
+  private apply(tx: RevenueTransaction, change: ConversionChange): PostbackResult {
+    const existing = tx.findConversion(change.siteId, change.orderId);
+    if (!existing) return this.create(tx, change);
+    const clickId = decodeClickId(this.clickSecret, change.clickToken);
+    if (clickId !== existing.clickId || change.kind !== existing.kind || change.currency !== existing.currency) {
+      const field = clickId !== existing.clickId ? 'click_id' : change.kind !== existing.kind ? 'kind' : 'currency';
+      throw new RevenueError(409, 'DN_ERR_CONVERSION_CONFLICT',
+        `order ${change.orderId} is already recorded with another ${field}; an order's click_id, kind and currency never change`);
+    }
+    const sameAmount = change.amountMinor === existing.amountMinor;
+    if (change.status === existing.status && sameAmount) {
+      return { ok: true, conversionId: existing.id, status: existing.status, duplicate: true };
+    }
+    const amountMayChange = existing.status === 'pending';
+    if (change.status !== existing.status && !NEXT_STATUSES[existing.status].includes(change.status)) {
+      const allowed = NEXT_STATUSES[existing.status];
+      throw new RevenueError(409, 'DN_ERR_CONVERSION_TRANSITION',
+        `order ${change.orderId} is ${existing.status}; it ${allowed.length ? `can only become ${allowed.join(' or ')}` : 'cannot change any more'}, not ${change.status}`);
+    }
+    if (!sameAmount && !amountMayChange) {
+      throw new RevenueError(409, 'DN_ERR_CONVERSION_AMOUNT',
+        `order ${change.orderId} is ${existing.status} at ${existing.amountMinor} minor units; its amount can change only while pending`);
+    }
+    const term = existing.termId === null ? null : tx.findTerm(existing.termId);
+    const updated = tx.updateConversion(existing.id, { status: change.status, amountMinor: change.amountMinor, now: change.now });
+    const event = tx.insertEvent({
+      conversionId: existing.id, source: change.source, occurredAt: change.at, recordedAt: change.now,
+      statusBefore: existing.status, statusAfter: change.status, amountBefore: existing.amountMinor, amountAfter: change.amountMinor,
+    });
+    tx.insertEntries(ledgerEntries(tx, {
+      siteId: change.siteId, conversionId: existing.id, eventId: event.id, at: change.at,
+      before: { status: existing.status, commission: commissionFor(term, existing) },
+      after: { status: change.status, commission: commissionFor(term, updated) },
+    }));
+    return { ok: true, conversionId: existing.id, status: updated.status, duplicate: false };
+  }
+
+  private create(tx: RevenueTransaction, change: ConversionChange): PostbackResult {
+    const click = this.attribute(tx, change);
+    if (change.status === 'reversed') {
+      throw new RevenueError(409, 'DN_ERR_CONVERSION_TRANSITION',
+        `order ${change.orderId} is not recorded yet; a new order is pending, approved or rejected, and only an approved one can be reversed`);
+    }
+    const term = tx.termAt(change.siteId, modelsFor(change.kind), click.dealCategory, change.at);
+    const conversion = tx.insertConversion({
+      siteId: change.siteId, clickId: click.id, orderId: change.orderId, kind: change.kind, amountMinor: change.amountMinor,
+      currency: change.currency, status: change.status, occurredAt: change.at, termId: term?.id ?? null, now: change.now,
+    });
+    // The transaction holds the write lock, so the order cannot have appeared since findConversion.
+    if (!conversion) throw new Error(`revenue: order ${change.orderId} appeared inside its own transaction`);
+    const event = tx.insertEvent({
+      conversionId: conversion.id, source: change.source, occurredAt: change.at, recordedAt: change.now,
+      statusBefore: null, statusAfter: conversion.status, amountBefore: null, amountAfter: conversion.amountMinor,
+    });
+    tx.insertEntries(ledgerEntries(tx, {
+      siteId: change.siteId, conversionId: conversion.id, eventId: event.id, at: change.at,
+      before: null, after: { status: conversion.status, commission: commissionFor(term, conversion) },
+    }));
+    return { ok: true, conversionId: conversion.id, status: conversion.status, duplicate: false };
+  }
+
+  /** The click a new conversion belongs to: it must exist, be this site's, and be within the attribution window. */
+  private attribute(tx: RevenueTransaction, change: ConversionChange) {
+    const id = decodeClickId(this.clickSecret, change.clickToken);
+    const click = id === null ? null : tx.findClick(id);
+    if (!click) {
+      throw new RevenueError(422, 'DN_ERR_CLICK_UNKNOWN', `click_id '${change.clickToken}' is not a click id this portal issued`);
+    }
+    if (click.siteId !== change.siteId) {
+      throw new RevenueError(422, 'DN_ERR_CLICK_OTHER_SITE', `click_id '${change.clickToken}' was a click-out to another site`);
+    }
+    if (change.at.getTime() < click.createdAt.getTime() - REPLAY_WINDOW_MS) {
+      throw new RevenueError(422, 'DN_ERR_CLICK_AFTER_CONVERSION', `click_id '${change.clickToken}' was clicked after the conversion's ts`);
+    }
+    const windowDays = tx.attributionWindowDays(change.siteId);
+    if (change.at.getTime() > click.createdAt.getTime() + windowDays * DAY_MS) {
+      throw new RevenueError(422, 'DN_ERR_CLICK_EXPIRED',
+        `click_id '${change.clickToken}' is from ${click.createdAt.toISOString()}, outside the site's ${windowDays}-day attribution window`);
+    }
+    return click;
+  }
+}
+
+interface ConversionChange {
+  siteId: number;
+  orderId: string;
+  clickToken: string;
+  kind: ConversionKind;
+  amountMinor: number;
+  currency: string;
+  status: ConversionStatus;
+  /** The source's time of the change (a postback's ts). */
+  at: Date;
+  now: Date;
+  source: ConversionSource;
+}
