@@ -256,6 +256,7 @@ function siteDeals(site: SiteSpec, cities: { code: string; zh: string }[], cityO
       startsAt: started < 0.05 ? null : new Date(now - Math.floor(started * 90 * 86_400_000)).toISOString(),
       endsAt: ending < 0.08 ? null : new Date(now + (20 + Math.floor(ending * 380)) * 86_400_000).toISOString(),
       merchant: hasMerchant ? { name: `${brand}(${district ?? city.zh}店)`, phone: null, address: null } : null,
+      branches: [],
     };
     if (variant === 1) {
       const r = change();
@@ -603,7 +604,7 @@ export async function runListingBench(options: BenchOptions): Promise<Table[]> {
       target.name, explained[index]!.total, captured[index]!.bytes, unloadedMs[index]!,
       round(mean(app.map((run) => run.rps)), 1), round(mean(app.map((run) => run.p50)), 0), round(mean(app.map((run) => run.p99)), 0),
       Math.round(mean(bare.map((run) => run.rps))), round(mean(bare.map((run) => run.p50)), 1), round(mean(bare.map((run) => run.p99)), 1),
-      ratios.map((each) => each.toFixed(3)).join(' / '), ratio.toFixed(3), ratio >= 0.5 ? 'yes' : '**no**',
+      ratios.map((each) => each.toPrecision(2)).join(' / '), ratio.toPrecision(2), ratio >= 0.5 ? 'yes' : '**no**',
       app.reduce((sum, run) => sum + run.bad, 0),
     ];
   });
@@ -626,7 +627,7 @@ export async function runListingBench(options: BenchOptions): Promise<Table[]> {
       `Measured part (explain, capture, ${rounds} rounds): ${measuredSeconds.toFixed(0)} s.`,
     ],
   }, {
-    title: 'What each listing statement costs (unloaded, median of 3 after a warm-up, one connection) and its plan',
+    title: 'What each listing statement costs (unloaded: one timed run after a warm-up run, one connection) and its plan',
     columns: ['target', 'statement', 'ms', 'rows', 'EXPLAIN QUERY PLAN'],
     rows: statementRows,
   }];
