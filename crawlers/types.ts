@@ -34,12 +34,26 @@ export interface DealRecord {
   startsAt: string | null;
   endsAt: string | null;
   merchant: Merchant | null;
+  /** The places the deal can be redeemed, as the feed lists them (empty when it lists none). */
+  branches: Branch[];
 }
 
 export interface Merchant {
   name: string | null;
   phone: string | null;
   address: string | null;
+}
+
+/** One place a deal can be redeemed: a shop of a chain, a Groupon redemption location. */
+export interface Branch {
+  name: string | null;
+  address: string | null;
+  phone: string | null;
+  /** Business district (商圈) or neighbourhood. */
+  district: string | null;
+  /** WGS-84-ish degrees as the feed gave them (checked for range, never converted between datums). */
+  lat: number | null;
+  lng: number | null;
 }
 
 /** An item the parser could not turn into a deal, with the reason in plain words. */

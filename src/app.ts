@@ -8,6 +8,7 @@ import fastifyView from '@fastify/view';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import nunjucks from 'nunjucks';
 import { fileURLToPath } from 'node:url';
+import { registerAccess } from './accounts/plugin';
 import { LogMailer } from './alerts/mailer';
 import { AlertService } from './alerts/subscription-service';
 import type { ClickService } from './revenue/click-service';
@@ -21,12 +22,14 @@ import { sitesApiRoutes } from './web/api/sites';
 import { registerErrorHandlers } from './web/errors';
 import { goRoutes } from './web/go';
 import { requestLocale, translator, type Translator } from './web/i18n';
+import { accountPageRoutes } from './web/pages/account';
 import { alertPageRoutes } from './web/pages/alerts';
 import { dealDetailPageRoutes } from './web/pages/deal-detail';
 import { dealsPageRoutes } from './web/pages/deals';
 import { favouritesPageRoutes } from './web/pages/favourites';
 import { feedRoutes } from './web/pages/feed';
 import { LANGUAGE_COOKIE, languageRoutes } from './web/pages/language';
+import { operatorAuditPageRoutes } from './web/pages/operator-audit';
 import { sitesPageRoutes } from './web/pages/sites';
 import { contentSecurityPolicy } from './web/security-headers';
 import { dealSchema, errorSchema, facetsSchema, listedDealSchema } from './web/schemas';
@@ -93,6 +96,8 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   app.addSchema(listedDealSchema);
   app.addSchema(facetsSchema);
   registerErrorHandlers(app);
+  // Sessions (request.user), CSRF on every state-changing route, the account services: before any route.
+  await registerAccess(app, services.storage);
 
   await app.register(dealsPageRoutes);
   await app.register(dealDetailPageRoutes);
@@ -101,6 +106,8 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   await app.register(feedRoutes);
   await app.register(alertPageRoutes);
   await app.register(languageRoutes);
+  await app.register(accountPageRoutes);
+  await app.register(operatorAuditPageRoutes);
   await app.register(dealsApiRoutes);
   await app.register(sitesApiRoutes);
   await app.register(citiesApiRoutes);

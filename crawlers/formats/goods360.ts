@@ -4,7 +4,7 @@
 // yuan; `sale_rate` (折) is ignored because the discount is recomputed.
 import { CrawlError } from '../errors';
 import { mapCategory } from '../normalize/category';
-import { collectDeals, readCount, type DealDraft } from '../normalize/deal';
+import { collectDeals, readCount, type BranchDraft, type DealDraft } from '../normalize/deal';
 import { DEFAULT_FEED_TIME_ZONE, parseFeedTime } from '../normalize/time';
 import type { Merchant, ParseContext, ParseResult } from '../types';
 import type { FeedFormat } from './format';
@@ -33,7 +33,7 @@ const GOODS_FIELDS = {
   merchantAddress: ['merchantaddr'],
 } as const;
 
-/** v4's `merchants/merchant`. */
+/** v4's `merchants/merchant`: every one a branch, the first also filling missing merchant_* fields. */
 const MERCHANT_FIELDS = { name: ['name'], phone: ['tel'], address: ['addr'] } as const;
 
 /**
@@ -61,6 +61,7 @@ function readGoods(goods: Element, textOf: (element: Element) => string | null, 
   // end_class is free text, several names separated by spaces; it is more specific than class.
   const subClasses = field.subClass?.split(/[\s\u3000]+/) ?? [];
   const mainClass = field.mainClass === null ? null : (CLASS_WORDS[field.mainClass] ?? field.mainClass);
+  const listed = listedMerchants(goods, textOf);
   return {
     // Never goods@id: it is the item's position in this snapshot.
     externalId: field.pid,
@@ -78,19 +79,22 @@ function readGoods(goods: Element, textOf: (element: Element) => string | null, 
     soldOut: false,
     startsAt: parseFeedTime(field.start, timeOptions),
     endsAt: parseFeedTime(field.end, timeOptions),
-    merchant: readMerchant(goods, field, textOf),
+    merchant: readMerchant(field, listed[0] ?? null),
+    branches: listed.map((merchant): BranchDraft => ({ ...merchant, district: null, lat: null, lng: null })),
   };
+}
+
+/** v4's `merchants/merchant` list; empty for v2. */
+function listedMerchants(goods: Element, textOf: (element: Element) => string | null): Merchant[] {
+  const list = childNamed(goods, 'merchants');
+  return list ? childrenNamed(list, 'merchant').map((merchant) => readFields([merchant], MERCHANT_FIELDS, textOf)) : [];
 }
 
 /** The flat merchant_* fields, each falling back to the first of v4's `merchants/merchant`. */
 function readMerchant(
-  goods: Element,
   field: { merchantName: string | null; merchantPhone: string | null; merchantAddress: string | null },
-  textOf: (element: Element) => string | null,
+  listed: Merchant | null,
 ): Merchant {
-  const list = childNamed(goods, 'merchants');
-  const first = list && childNamed(list, 'merchant');
-  const listed = first ? readFields([first], MERCHANT_FIELDS, textOf) : null;
   return {
     name: field.merchantName ?? listed?.name ?? null,
     phone: field.merchantPhone ?? listed?.phone ?? null,

@@ -2,7 +2,7 @@
 // deal's price lives only in its `options[]`, as minor units with an explicit exponent.
 import { CrawlError } from '../errors';
 import { mapCategory } from '../normalize/category';
-import { collectDeals, type DealDraft } from '../normalize/deal';
+import { collectDeals, type BranchDraft, type DealDraft } from '../normalize/deal';
 import { currencyExponent, fromMinorWithExponent, type Money } from '../normalize/money';
 import { parseFeedTime } from '../normalize/time';
 import type { Merchant, ParseContext, ParseResult } from '../types';
@@ -49,6 +49,8 @@ function readDeal(deal: JsonObject, ctx: ParseContext): DealDraft {
     startsAt: parseFeedTime(string(deal.startAt), timeOptions),
     endsAt: parseFeedTime(string(deal.endAt), timeOptions),
     merchant: readMerchant(deal, location),
+    // Options usually share their locations; finishDeal drops the repeats.
+    branches: options.flatMap((option) => objects(option.redemptionLocations)).map(toBranch),
   };
 }
 
@@ -76,15 +78,32 @@ function readMoney(money: unknown): (Money & { currency: string }) | null {
 
 function readMerchant(deal: JsonObject, location: JsonObject | undefined): Merchant {
   const merchant = isObject(deal.merchant) ? deal.merchant : {};
-  const street = [location?.streetAddress1, location?.streetAddress2].map(string).filter(Boolean).join(', ');
-  const region = [string(location?.state), string(location?.postalCode)].filter(Boolean).join(' ');
-  const address = [street, string(location?.city), region].filter(Boolean).join(', ');
   return {
     name: string(merchant.name),
     phone: string(location?.phoneNumber),
-    address: address || string(deal.redemptionLocation),
+    address: (location && postalAddress(location)) || string(deal.redemptionLocation),
   };
 }
+
+function toBranch(location: JsonObject): BranchDraft {
+  return {
+    name: string(location.name),
+    address: postalAddress(location) || null,
+    phone: string(location.phoneNumber),
+    district: string(location.neighborhood),
+    lat: coordinate(location.lat),
+    lng: coordinate(location.lng),
+  };
+}
+
+/** `1200 Alaskan Way, Pier 57, Seattle, WA 98101`; '' when the location has no address part. */
+function postalAddress(location: JsonObject): string {
+  const street = [location.streetAddress1, location.streetAddress2].map(string).filter(Boolean).join(', ');
+  const region = [string(location.state), string(location.postalCode)].filter(Boolean).join(' ');
+  return [street, string(location.city), region].filter(Boolean).join(', ');
+}
+
+const coordinate = (value: unknown): number | string | null => (typeof value === 'number' ? value : string(value));
 
 function objects(value: unknown): JsonObject[] {
   return Array.isArray(value) ? value.filter(isObject) : [];

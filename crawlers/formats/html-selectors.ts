@@ -50,6 +50,7 @@ function readItem(item: Cheerio<Element>, selectors: HtmlSelectors, locale: Feed
     // A <time datetime="…"> says it exactly; otherwise the text is read.
     endsAt: endsAt ? parseEndTime(endsAt.attr('datetime') ?? (endsAt.text().trim() || null), locale) : null,
     merchant: null,
+    branches: [],
   };
 }
 

@@ -43,6 +43,7 @@ function readItem(item: JsonObject, siteUrl: string | null, locale: FeedLocale):
     startsAt: parseStartTime(string(deal.starts_at) ?? string(item.date_published), locale),
     endsAt: parseEndTime(string(deal.ends_at), locale),
     merchant: null,
+    branches: [],
   };
 }
 

@@ -4,7 +4,7 @@
 // Offer becomes one deal. A broken block is skipped with a reason; the others still count.
 import { load } from 'cheerio';
 import { mapCategory } from '../normalize/category';
-import { collectDeals, type DealDraft } from '../normalize/deal';
+import { collectDeals, type BranchDraft, type DealDraft } from '../normalize/deal';
 import { parseMoney } from '../normalize/money';
 import type { Merchant, ParseContext, ParseResult, SkippedItem } from '../types';
 import { feedLocale, parseEndTime, parseStartTime, type FeedLocale } from './feed-locale';
@@ -126,6 +126,8 @@ function readDeal(deal: LdDeal, index: Map<string, JsonObject>, locale: FeedLoca
     startsAt: parseStartTime(string(offer.validFrom), locale),
     endsAt: parseEndTime(string(offer.validThrough) ?? string(offer.priceValidUntil), locale),
     merchant: seller(offer.seller, index),
+    // The chosen offer's places first; the other offers' follow (finishDeal drops repeats).
+    branches: [offer, ...deal.offers].flatMap((source) => places(source.availableAtOrFrom, index)),
   };
 }
 
@@ -205,6 +207,36 @@ function seller(value: unknown, index: Map<string, JsonObject>): Merchant | null
   const organization = resolve(value, index);
   return { name: string(organization.name), phone: string(organization.telephone), address: null };
 }
+
+/** `availableAtOrFrom`: a Place (LocalBusiness …), a list of them, `@id` references, or bare names. */
+function places(value: unknown, index: Map<string, JsonObject>): BranchDraft[] {
+  return (Array.isArray(value) ? value : [value]).flatMap((item): BranchDraft[] => {
+    if (!isObject(item)) {
+      const name = string(item);
+      return name ? [{ name, address: null, phone: null, district: null, lat: null, lng: null }] : [];
+    }
+    const place = resolve(item, index);
+    const geo = isObject(place.geo) ? resolve(place.geo, index) : place;
+    return [{
+      name: string(place.name),
+      address: placeAddress(place.address, index),
+      phone: string(place.telephone),
+      district: null,
+      lat: coordinate(geo.latitude),
+      lng: coordinate(geo.longitude),
+    }];
+  });
+}
+
+/** A PostalAddress as one line (`streetAddress, addressLocality, addressRegion postalCode`), or address text. */
+function placeAddress(value: unknown, index: Map<string, JsonObject>): string | null {
+  if (!isObject(value)) return string(value);
+  const address = resolve(value, index);
+  const region = [string(address.addressRegion), string(address.postalCode)].filter(Boolean).join(' ');
+  return [string(address.streetAddress), string(address.addressLocality), region].filter(Boolean).join(', ') || null;
+}
+
+const coordinate = (value: unknown): number | string | null => (typeof value === 'number' ? value : string(value));
 
 /** Every object with an `@id` and more than a reference's worth of fields, by id. */
 function indexById(blocks: unknown[]): Map<string, JsonObject> {

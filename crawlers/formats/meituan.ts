@@ -63,6 +63,7 @@ function readDeal(deal: Element, textOf: (element: Element) => string | null, ct
     startsAt: parseFeedTime(field.start, timeOptions),
     endsAt: parseFeedTime(field.end, timeOptions),
     merchant: { name: field.vendor, phone: null, address: null },
+    branches: [],
   };
 }
 

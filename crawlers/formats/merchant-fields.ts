@@ -85,6 +85,7 @@ export function merchantDealDraft(fields: ItemFields, own: OwnFields, locale: Fe
     startsAt: window.start ?? own.published,
     endsAt: window.end,
     merchant: null,
+    branches: [],
   };
 }
 

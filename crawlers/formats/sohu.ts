@@ -70,6 +70,7 @@ function readActivity(
     startsAt: readSohuTime(field.start, timeOptions),
     endsAt: readSohuTime(field.end, timeOptions),
     merchant: goods ? readMerchant(goods) : null,
+    branches: [],
   };
 }
 

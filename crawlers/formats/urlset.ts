@@ -5,11 +5,12 @@
 import { xmlRootName } from '../detect';
 import { CrawlError } from '../errors';
 import { mapCategory } from '../normalize/category';
-import { collectDeals, readCount, readFlag, type DealDraft } from '../normalize/deal';
+import { splitCoordinatePair } from '../normalize/coordinates';
+import { collectDeals, readCount, readFlag, type BranchDraft, type DealDraft } from '../normalize/deal';
 import { DEFAULT_FEED_TIME_ZONE, parseFeedTime } from '../normalize/time';
 import type { ParseContext, ParseResult } from '../types';
 import type { FeedFormat } from './format';
-import { childNamed, readFields, type Element } from './xml';
+import { childNamed, childrenNamed, readFields, type Element, type Fields } from './xml';
 import { nodeText, streamXmlItems } from './xml-stream';
 
 /** Field → element names (normalised: lower case, no `_`/`-`) that carry it, best first. */
@@ -35,12 +36,20 @@ const DISPLAY_FIELDS = {
   address: ['address'],
 } as const;
 
-/** Branch fields inside `shops/shop` (团800: `addr` in some emitters, `address` in others). */
+/**
+ * Branch fields inside `shops/shop` (团800: `addr` in some emitters, `address` in others; 聚淘's
+ * `componay` has `contact`; goutuan writes `lng`/`lat`). `range` is hao123 v2's 商圈, which also
+ * stands in for the deal's district; 团800's `area` only describes the branch.
+ */
 const SHOP_FIELDS = {
   name: ['name', 'shopseller'],
   phone: ['tel', 'phone', 'shopphone', 'contact'],
   address: ['addr', 'address', 'shopaddress'],
-  district: ['shoprange'],
+  range: ['shoprange'],
+  district: ['shoprange', 'area', 'district'],
+  coords: ['shopcoords', 'coords'],
+  lat: ['latitude', 'lat'],
+  lng: ['longitude', 'lng'],
 } as const;
 
 export function parseUrlsetText(text: string, ctx: ParseContext): ParseResult {
@@ -72,8 +81,8 @@ function readItem(item: Element, textOf: (element: Element) => string | null, ct
   // display first: its fields are the deal's; data and url levels hold loc and the odd extra.
   const levels = [display, data, item].filter((level): level is Element => level !== null);
   const field = readFields(levels, DISPLAY_FIELDS, textOf);
-  const shop = firstShop(levels);
-  const shopField = shop ? readFields([shop], SHOP_FIELDS, textOf) : null;
+  const shops = shopList(levels).map((shop) => readFields([shop], SHOP_FIELDS, textOf));
+  const shopField = shops[0] ?? null;
   const timeOptions = { timeZone: ctx.timeZone ?? DEFAULT_FEED_TIME_ZONE, clockOffsetSeconds: ctx.clockOffsetSeconds };
   return {
     externalId: field.identifier,
@@ -82,7 +91,7 @@ function readItem(item: Element, textOf: (element: Element) => string | null, ct
     imageUrl: field.image,
     siteUrl: field.siteUrl,
     city: field.city,
-    district: field.district ?? shopField?.district ?? null,
+    district: field.district ?? shopField?.range ?? null,
     category: mapCategory(field.subcategory, field.category, field.tag),
     price: field.price,
     value: field.value,
@@ -96,19 +105,30 @@ function readItem(item: Element, textOf: (element: Element) => string | null, ct
       phone: field.phone ?? shopField?.phone ?? null,
       address: field.address ?? shopField?.address ?? null,
     },
+    branches: shops.map(toBranch),
   };
 }
 
-/** `shops/shop` sits under `data` (团800) or `display` (hao123 v2); 聚淘 spells it `componays/componay`. */
-function firstShop(levels: readonly Element[]): Element | null {
+/**
+ * The shops of the first shop list found: `shops/shop` sits under `data` (团800) or `display`
+ * (hao123 v2); 聚淘 spells it `componays/componay`. The first shop stands in for missing
+ * merchant fields; every shop is a branch.
+ */
+function shopList(levels: readonly Element[]): Element[] {
   for (const level of levels) {
     for (const [listName, shopName] of [['shops', 'shop'], ['componays', 'componay']] as const) {
       const list = childNamed(level, listName);
-      const shop = list && childNamed(list, shopName);
-      if (shop) return shop;
+      const shops = list ? childrenNamed(list, shopName) : [];
+      if (shops.length > 0) return shops;
     }
   }
-  return null;
+  return [];
+}
+
+/** `shopCoords` is one `lat,lng` text (order not to be trusted); the others give each half apart. */
+function toBranch(shop: Fields<typeof SHOP_FIELDS>): BranchDraft {
+  const coordinates = shop.lat !== null || shop.lng !== null ? { lat: shop.lat, lng: shop.lng } : splitCoordinatePair(shop.coords);
+  return { name: shop.name, address: shop.address, phone: shop.phone, district: shop.district, ...coordinates };
 }
 
 export const urlsetFormat: FeedFormat = {

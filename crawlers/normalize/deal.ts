@@ -2,8 +2,9 @@
 // item unusable, how URLs, ids, text and the discount are derived. Format modules only read
 // fields out of their own shape into a DealDraft; everything after that happens here.
 import { createHash } from 'node:crypto';
-import type { DealRecord, FormatName, Merchant, ParseContext, ParseResult, SkippedItem } from '../types';
+import type { Branch, DealRecord, FormatName, Merchant, ParseContext, ParseResult, SkippedItem } from '../types';
 import { normalizeCity } from './city';
+import { readCoordinates } from './coordinates';
 import { parseMoney, type Money } from './money';
 
 /** One feed item's fields, as read by a format module and not yet checked. */
@@ -30,11 +31,27 @@ export interface DealDraft {
   startsAt: Date | null;
   endsAt: Date | null;
   merchant: Merchant | null;
+  /** The feed's branch list in its order; empty when it has none. */
+  branches: BranchDraft[];
+}
+
+/** One branch as a format reads it: text not yet cleaned, coordinates not yet checked. */
+export interface BranchDraft {
+  name: string | null;
+  address: string | null;
+  phone: string | null;
+  district: string | null;
+  /** Degrees as a number or the feed's text; readCoordinates (coordinates.ts) checks and unswaps them. */
+  lat: number | string | null;
+  lng: number | string | null;
 }
 
 export type FinishedItem = { deal: DealRecord } | { skipped: SkippedItem };
 
 const LIMITS = { title: 500, url: 2048, name: 200, phone: 64, address: 500, place: 100, id: 200 } as const;
+
+/** Branches kept per deal: a chain lists hundreds of shops, and the deal page is not a directory. */
+export const MAX_BRANCHES = 50;
 
 /**
  * Reads each item into a draft and finishes it, honouring `ctx.maxItems` and skipping a repeat
@@ -109,6 +126,7 @@ export function finishDeal(draft: DealDraft, ctx: ParseContext, position: number
       startsAt: draft.startsAt?.toISOString() ?? null,
       endsAt: draft.endsAt?.toISOString() ?? null,
       merchant: cleanMerchant(draft.merchant),
+      branches: cleanBranches(draft.branches),
     },
   };
 }
@@ -214,6 +232,31 @@ function cleanMerchant(merchant: Merchant | null): Merchant | null {
     address: cleanText(merchant.address, LIMITS.address),
   };
   return cleaned.name || cleaned.phone || cleaned.address ? cleaned : null;
+}
+
+/**
+ * Branches with their text cleaned like the merchant's and coordinates checked; a branch with
+ * nothing to show, or the same as an earlier one, is dropped, and at most MAX_BRANCHES are kept.
+ */
+export function cleanBranches(drafts: readonly BranchDraft[]): Branch[] {
+  const branches: Branch[] = [];
+  const seen = new Set<string>();
+  for (const draft of drafts) {
+    if (branches.length >= MAX_BRANCHES) break;
+    const branch: Branch = {
+      name: cleanText(draft.name, LIMITS.name),
+      address: cleanText(draft.address, LIMITS.address),
+      phone: cleanText(draft.phone, LIMITS.phone),
+      district: cleanText(draft.district, LIMITS.place),
+      ...readCoordinates(draft.lat, draft.lng),
+    };
+    if (!branch.name && !branch.address && !branch.phone) continue;
+    const key = JSON.stringify(branch);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    branches.push(branch);
+  }
+  return branches;
 }
 
 /** "http://www.LeTuan.example.cn/x" → "letuan.example.cn"; '' when there is no host. */

@@ -9,9 +9,11 @@ import { serveCommand } from './commands/serve';
 import { siteCommand } from './commands/site';
 import { statementsCommand } from './commands/statements';
 import { termsCommand } from './commands/terms';
+import { tokenCommand } from './commands/token';
+import { userCommand } from './commands/user';
 import { runCommand, UsageError, type Command } from './command';
 
-const commands: Command[] = [serveCommand, demoCommand, crawlCommand, parseCommand, siteCommand, feedsCommand, alertsCommand, migrateCommand, termsCommand, statementsCommand];
+const commands: Command[] = [serveCommand, demoCommand, crawlCommand, parseCommand, siteCommand, feedsCommand, alertsCommand, migrateCommand, termsCommand, statementsCommand, userCommand, tokenCommand];
 
 const overview = () => `dealnav: a group-buy deal-navigation portal
 

@@ -12,6 +12,7 @@
 // So a removed deal or a suspended site stops redirecting within 1 s in the worst case.
 // Misses (unknown, removed, suspended) are never cached: they always ask the database.
 import type { DealsRepository, RedirectTarget } from '../storage';
+import { ChangeWatch } from '../storage/change-watch';
 import { buildClickUrl, type ClickUrlValues } from './click-url';
 
 export interface RedirectCacheOptions {
@@ -41,24 +42,20 @@ type TargetSource = Pick<DealsRepository, 'findRedirectTarget' | 'onRedirectTarg
 
 export class RedirectTargetCache {
   private entries = new Map<number, Entry>();
-  private version: number;
-  private nextVersionCheckAt: number;
-  private readonly unsubscribe: () => void;
+  private readonly changes: ChangeWatch;
 
   constructor(
     private readonly deals: TargetSource,
     private readonly options: RedirectCacheOptions = defaultRedirectCacheOptions,
     private readonly now: () => number = Date.now,
   ) {
-    this.version = deals.externalChangeVersion();
-    this.nextVersionCheckAt = now() + options.versionCheckMs;
-    this.unsubscribe = deals.onRedirectTargetsChanged(() => this.clear());
+    this.changes = new ChangeWatch(deals, () => this.clear(), options.versionCheckMs, now);
   }
 
   /** The cached redirect for a deal, or undefined when it must be read (see `load`). Synchronous. */
   lookup(dealId: number): CachedRedirect | undefined {
     const now = this.now();
-    if (now >= this.nextVersionCheckAt) this.checkVersion(now);
+    this.changes.poll(now);
     const entry = this.entries.get(dealId);
     if (entry === undefined) return undefined;
     if (now < entry.expiresAt) return entry.redirect;
@@ -91,17 +88,8 @@ export class RedirectTargetCache {
   }
 
   close(): void {
-    this.unsubscribe();
+    this.changes.close();
     this.clear();
-  }
-
-  private checkVersion(now: number): void {
-    this.nextVersionCheckAt = now + this.options.versionCheckMs;
-    const version = this.deals.externalChangeVersion();
-    if (version !== this.version) {
-      this.version = version;
-      this.clear();
-    }
   }
 
   private evictOldest(): void {

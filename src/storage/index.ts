@@ -1,4 +1,5 @@
 // Storage entry point: everything outside src/storage reaches the database through here.
 export type * from './types';
 export type * from './revenue-types';
+export type * from './account-types';
 export { openSqliteStorage as openStorage, migrateSqlite as migrateStorage } from './sqlite/index';

@@ -1,7 +1,8 @@
 // The records storage hands to the rest of dealnav, and the repository contracts it keeps.
 // Callers see only these; the SQLite implementation lives in ./sqlite, and another backend
 // (PostgreSQL) would implement the same interfaces. Times cross this boundary as Date.
-import type { DealRecord, HtmlSelectors } from '../../crawlers/types';
+import type { Branch, DealRecord, HtmlSelectors } from '../../crawlers/types';
+import type { AuditLogRepository, SessionsRepository, SignInThrottleRepository, SiteApiTokensRepository, UsersRepository } from './account-types';
 import type { RevenueRepository } from './revenue-types';
 
 export type SiteStatus = 'pending' | 'active' | 'suspended' | 'rejected';
@@ -16,6 +17,8 @@ export interface Site {
   clickParam: string | null;
   /** Or a template such as `{url}&ref={clickId}`; wins over clickParam when both are set. */
   clickTemplate: string | null;
+  /** The site owner's user id; null for sites registered from the command line. */
+  ownerUserId: number | null;
   createdAt: Date;
 }
 
@@ -69,8 +72,11 @@ export interface NewFeed {
   selectors?: HtmlSelectors | null;
 }
 
-/** A deal as stored: the parser's record plus the portal's own id and bookkeeping. */
-export interface StoredDeal extends DealRecord {
+/**
+ * A deal as stored: the parser's record plus the portal's own id and bookkeeping. Branches are
+ * read only for the deal's own page (DealDetail), so listings never join them.
+ */
+export interface StoredDeal extends Omit<DealRecord, 'branches'> {
   id: number;
   siteId: number;
   siteName: string;
@@ -157,6 +163,8 @@ export interface PricePoint {
 }
 
 export interface DealDetail extends ListedDeal {
+  /** Where the deal can be redeemed, in the feed's order. */
+  branches: Branch[];
   priceHistory: PricePoint[];
   /** The same offer on other sites (this deal excluded), cheapest first. */
   sameOffer: StoredDeal[];
@@ -227,6 +235,9 @@ export interface SitesRepository {
   upsert(site: NewSite): Promise<Site>;
   findBySlug(slug: string): Promise<Site | null>;
   list(): Promise<Site[]>;
+  findById(id: number): Promise<Site | null>;
+  /** Gives the site to a site owner (null: to nobody). */
+  setOwner(siteId: number, ownerUserId: number | null): Promise<void>;
   /** Active sites with their live deal counts, cities and crawl health, for the sites directory. */
   directory(now: Date): Promise<SiteSummary[]>;
 }
@@ -375,5 +386,11 @@ export interface Storage {
   alerts: AlertsRepository;
   /** Postback secrets, conversions, commission terms, the commission ledger and statements. */
   revenue: RevenueRepository;
+  /** Accounts and access: users, sessions, sign-in throttling, the audit log, site API tokens. */
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  signInThrottle: SignInThrottleRepository;
+  auditLog: AuditLogRepository;
+  siteApiTokens: SiteApiTokensRepository;
   close(): Promise<void>;
 }

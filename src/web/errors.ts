@@ -12,9 +12,12 @@ export class HttpError extends Error {
 export const notFound = (code: string, message: string) => new HttpError(404, code, message);
 
 const headingFor = (status: number): MessageKey =>
-  status === 404 ? 'notFound' : status < 500 ? 'badRequest' : 'serverError';
+  status === 404 ? 'notFound' : status === 401 || status === 403 ? 'forbidden' : status < 500 ? 'badRequest' : 'serverError';
 
-const wantsHtml = (request: FastifyRequest): boolean =>
+// @fastify/csrf-protection's refusals, in words a person who sent a stale form understands.
+const CSRF_CODES = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']);
+
+export const wantsHtml = (request: FastifyRequest): boolean =>
   !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
 
 function send(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
@@ -31,7 +34,7 @@ function send(request: FastifyRequest, reply: FastifyReply, status: number, code
 }
 
 const httpReason = (status: number): string =>
-  ({ 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large', 429: 'Too Many Requests' } as Record<number, string>)[status]
+  ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large', 429: 'Too Many Requests' } as Record<number, string>)[status]
   ?? (status >= 500 ? 'Internal Server Error' : 'Error');
 
 export function registerErrorHandlers(app: FastifyInstance): void {
@@ -39,6 +42,9 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     if (error instanceof HttpError) return send(request, reply, error.statusCode, error.code, error.message);
     if ((error as FastifyError).validation) {
       return send(request, reply, 400, 'DN_ERR_INVALID_REQUEST', error.message);
+    }
+    if (CSRF_CODES.has((error as FastifyError).code)) {
+      return send(request, reply, 403, 'DN_ERR_CSRF', request.translator.t('csrfRefused'));
     }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');

@@ -9,6 +9,10 @@ export interface PageContext {
   /** The page's path, to mark the navigation entry the shopper is on. */
   path: string;
   languageSwitch: { href: string; locale: Locale };
+  /** Who is signed in, for the header; null for a visitor. */
+  user: { email: string; role: 'operator' | 'owner' } | null;
+  /** For the header's sign-out form. */
+  csrfToken: string | null;
 }
 
 const encodeCharacter = (char: string): string => {
@@ -30,6 +34,8 @@ export function pageContext(request: FastifyRequest): PageContext {
     t: tr.t,
     path: request.url.split('?')[0] ?? '/',
     languageSwitch: { href: `/language?${new URLSearchParams({ lang: other, back })}`, locale: other },
+    user: request.user ? { email: request.user.email, role: request.user.role } : null,
+    csrfToken: request.csrfToken,
   };
 }
 

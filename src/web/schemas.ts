@@ -36,6 +36,20 @@ export const dealSchema = {
   },
 } as const;
 
+/** A place where a deal can be redeemed; only a deal's own answer (`/api/deals/:id`) lists them. */
+export const branchSchema = {
+  type: 'object',
+  required: ['name', 'address', 'phone', 'district', 'lat', 'lng'],
+  properties: {
+    name: { type: ['string', 'null'] },
+    address: { type: ['string', 'null'] },
+    phone: { type: ['string', 'null'] },
+    district: { type: ['string', 'null'], description: 'Business district (商圈) or neighbourhood.' },
+    lat: { type: ['number', 'null'], minimum: -90, maximum: 90, description: 'Degrees, in the datum the feed used.' },
+    lng: { type: ['number', 'null'], minimum: -180, maximum: 180 },
+  },
+} as const;
+
 export const errorSchema = {
   $id: 'error',
   type: 'object',

@@ -28,6 +28,7 @@ describe('Atom 1.0 with Google Merchant prices (atom-entries-g-prices.xml)', () 
       startsAt: '2024-06-01T07:00:00.000Z',
       endsAt: '2024-07-01T06:59:00.000Z',
       merchant: null,
+      branches: [],
     });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  canonicalDealUrl, cleanText, collectDeals, dealIdFromUrl, discountPercent, finishDeal, resolveHttpUrl, type DealDraft,
+  canonicalDealUrl, cleanBranches, cleanText, collectDeals, dealIdFromUrl, discountPercent, finishDeal, MAX_BRANCHES, resolveHttpUrl,
+  type BranchDraft, type DealDraft,
 } from '../../crawlers/normalize/deal';
 
 const draft = (overrides: Partial<DealDraft> = {}): DealDraft => ({
@@ -20,6 +21,7 @@ const draft = (overrides: Partial<DealDraft> = {}): DealDraft => ({
   startsAt: null,
   endsAt: null,
   merchant: null,
+  branches: [],
   ...overrides,
 });
 
@@ -27,6 +29,38 @@ const reasonFor = (overrides: Partial<DealDraft>, feedUrl?: string) => {
   const finished = finishDeal(draft(overrides), { feedUrl }, 3);
   return 'skipped' in finished ? finished.skipped : null;
 };
+
+describe('cleanBranches', () => {
+  const branch = (overrides: Partial<BranchDraft>): BranchDraft => ({
+    name: null, address: null, phone: null, district: null, lat: null, lng: null, ...overrides,
+  });
+
+  it('cleans text, checks coordinates and drops empty and repeated branches, keeping the feed order', () => {
+    expect(cleanBranches([
+      branch({ name: ' 老孙家 <b>钟楼店</b> ', address: '碑林区某路1号', phone: '', district: ' 钟楼 ', lat: '108.94', lng: '34.26' }),
+      branch({ district: '回民街', lat: 34.26, lng: 108.94 }), // nothing a shopper can use
+      branch({ name: '老孙家 钟楼店', address: '碑林区某路1号', district: '钟楼', lat: 34.26, lng: 108.94 }), // the first again
+      branch({ phone: '029-8888&#48;001' }),
+    ])).toEqual([
+      { name: '老孙家 钟楼店', address: '碑林区某路1号', phone: null, district: '钟楼', lat: 34.26, lng: 108.94 },
+      { name: null, address: null, phone: '029-88880001', district: null, lat: null, lng: null },
+    ]);
+  });
+
+  it(`keeps the first ${MAX_BRANCHES} and caps each text like the merchant's`, () => {
+    const many = Array.from({ length: MAX_BRANCHES + 10 }, (_, index) => branch({ name: `店${index}` }));
+    const kept = cleanBranches(many);
+    expect(kept).toHaveLength(MAX_BRANCHES);
+    expect(kept.at(-1)?.name).toBe(`店${MAX_BRANCHES - 1}`);
+    const [long] = cleanBranches([branch({ name: 'n'.repeat(300), address: 'a'.repeat(600), phone: '1'.repeat(100), district: 'd'.repeat(150) })]);
+    expect([long?.name?.length, long?.address?.length, long?.phone?.length, long?.district?.length]).toEqual([200, 500, 64, 100]);
+  });
+
+  it('is empty for a draft without branches', () => {
+    const finished = finishDeal(draft(), {}, 1);
+    expect('deal' in finished && finished.deal.branches).toEqual([]);
+  });
+});
 
 describe('discountPercent', () => {
   it('rounds (1 − price/value) × 100 half up', () => {
@@ -122,6 +156,7 @@ describe('finishDeal', () => {
         startsAt: '2011-10-31T16:00:00.000Z',
         endsAt: '2011-11-07T16:00:00.000Z',
         merchant: { name: '老孙家', phone: null, address: null },
+        branches: [],
       },
     });
   });

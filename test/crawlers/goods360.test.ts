@@ -31,6 +31,7 @@ describe('360 v2 (goods360-v2-ymdhis.xml)', () => {
       startsAt: '2011-05-09T16:00:00.000Z',
       endsAt: '2011-05-10T16:00:00.000Z',
       merchant: { name: '蜀香火锅', phone: '028-66660001', address: '锦江区某街88号' },
+      branches: [],
     });
   });
 
@@ -88,6 +89,18 @@ describe('360 v4 (goods360-v4-pid-merchants.xml)', () => {
       { name: '铜锅涮肉(后海店)', phone: '010-55550001', address: '西城区某胡同8号' },
       { name: '西湖某游船公司', phone: '0571-88880003', address: '西湖区湖滨路9号' },
       null,
+    ]);
+  });
+
+  it('reads every merchants/merchant as a branch, whatever the flat fields say', () => {
+    expect(result.deals.map((deal) => deal.branches)).toEqual([
+      [
+        { name: '铜锅涮肉(后海店)', address: '西城区某胡同8号', phone: '010-55550001', district: null, lat: null, lng: null },
+        { name: '铜锅涮肉(望京店)', address: '朝阳区某街1号', phone: '010-55550002', district: null, lat: null, lng: null },
+      ],
+      // <tel></tel> is absent; the flat merchant_name does not rename the listed branch.
+      [{ name: '别的名字', address: '西湖区湖滨路9号', phone: null, district: null, lat: null, lng: null }],
+      [],
     ]);
   });
 

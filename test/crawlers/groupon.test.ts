@@ -29,7 +29,35 @@ describe('Groupon v2 (groupon-v2-two-options-sold-unknown.json)', () => {
       startsAt: '2018-05-02T07:00:00.000Z',
       endsAt: '2018-06-30T06:59:59.000Z',
       merchant: { name: 'Harbor Kayak Tours', phone: '206-555-0142', address: '1200 Alaskan Way, Pier 57, Seattle, WA 98101' },
+      // Every option's redemptionLocations, in option order (the cheapest option is the second).
+      branches: [
+        { name: 'South Dock', address: '900 Harbor Way, Seattle, WA 98104', phone: '206-555-0199', district: null, lat: null, lng: null },
+        {
+          name: 'Main Dock', address: '1200 Alaskan Way, Pier 57, Seattle, WA 98101', phone: '206-555-0142',
+          district: 'Waterfront', lat: 47.6, lng: -122.3,
+        },
+      ],
     });
+  });
+
+  it('lists a location that several options share once, and drops coordinates out of range', () => {
+    const location = { name: 'Loop', streetAddress1: '1 State St', city: 'Chicago', state: 'IL', lat: 41.88, lng: -87.63 };
+    const option = (amount: number, redemptionLocations: unknown[]) => ({
+      price: { amount, currencyCode: 'USD', currencyExponent: 2 }, redemptionLocations,
+    });
+    const { deals: [deal] } = parseGrouponDocument({
+      deals: [{
+        id: 'pizza', dealUrl: 'https://www.groupon.example/deals/pizza', title: 'Pizza',
+        options: [
+          option(1000, [location, { name: 'Nowhere', city: 'Chicago', lat: 241.88, lng: -87.63 }]),
+          option(900, [location]),
+        ],
+      }],
+    }, {});
+    expect(deal?.branches).toEqual([
+      { name: 'Loop', address: '1 State St, Chicago, IL', phone: null, district: null, lat: 41.88, lng: -87.63 },
+      { name: 'Nowhere', address: 'Chicago', phone: null, district: null, lat: null, lng: null },
+    ]);
   });
 
   it('keys on id without uuid, converts other exponents and reads isSoldOut', () => {
@@ -45,6 +73,7 @@ describe('Groupon v2 (groupon-v2-two-options-sold-unknown.json)', () => {
       sold: 1540,
       soldOut: true,
       merchant: { name: 'Deep Dish House', phone: null, address: null },
+      branches: [],
     });
     expect(deals[2]).toMatchObject({
       externalId: '9b8a7c6d-0000-4000-8000-00000000000a',

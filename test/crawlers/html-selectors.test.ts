@@ -44,6 +44,7 @@ describe('a plain HTML listing read with CSS selectors (html-plain-listing-for-s
       startsAt: null,
       endsAt: '2011-05-10T16:00:00.000Z',
       merchant: null,
+      branches: [],
     });
   });
 
@@ -67,6 +68,7 @@ describe('a plain HTML listing read with CSS selectors (html-plain-listing-for-s
       startsAt: null,
       endsAt: '2011-05-20T15:59:59.000Z',
       merchant: null,
+      branches: [],
     });
   });
 

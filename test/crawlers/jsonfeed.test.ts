@@ -29,6 +29,7 @@ describe('JSON Feed 1.1 with the _deal extension (jsonfeed-deal-extension.json)'
       startsAt: '2011-05-09T16:00:00.000Z',
       endsAt: '2011-05-10T16:00:00.000Z',
       merchant: null,
+      branches: [],
     });
   });
 
@@ -53,6 +54,7 @@ describe('JSON Feed 1.1 with the _deal extension (jsonfeed-deal-extension.json)'
       startsAt: '2011-05-12T02:00:00.000Z',
       endsAt: '2011-05-20T15:59:59.000Z',
       merchant: null,
+      branches: [],
     });
   });
 

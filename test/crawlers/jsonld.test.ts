@@ -32,6 +32,7 @@ describe('a listing page with JSON-LD, one block broken (jsonld-two-blocks-one-b
       // priceValidUntil "2024-05-31": the end of that day in the page's zone (zh → Asia/Shanghai).
       endsAt: '2024-05-31T15:59:59.000Z',
       merchant: null,
+      branches: [],
     });
   });
 
@@ -55,6 +56,7 @@ describe('a listing page with JSON-LD, one block broken (jsonld-two-blocks-one-b
       startsAt: null,
       endsAt: '2024-05-20T14:00:00.000Z',
       merchant: null,
+      branches: [],
     });
   });
 
@@ -90,6 +92,7 @@ describe('a page with an @graph, an AggregateOffer and @id references (jsonld-gr
       startsAt: null,
       endsAt: null,
       merchant: null,
+      branches: [],
     });
   });
 
@@ -127,6 +130,7 @@ describe('a page with an @graph, an AggregateOffer and @id references (jsonld-gr
       startsAt: '2024-07-01T00:00:00.000Z',
       endsAt: '2024-08-01T04:59:59.000Z',
       merchant: { name: 'Deep Dish House', phone: '312-555-0187', address: null },
+      branches: [],
     });
   });
 });
@@ -151,6 +155,28 @@ describe('JSON-LD detection and edge cases', () => {
   it('reads a block escaped as a whole and a numeric price', () => {
     const escaped = offer({ price: 1299.5 }).replace(/"/g, '&quot;');
     expect(parseFeedText(page(escaped), 'auto', {}).deals[0]).toMatchObject({ priceMinor: 129950, currency: 'USD' });
+  });
+
+  it('reads availableAtOrFrom places as branches: address, telephone, geo, @id references and bare names', () => {
+    const store = {
+      '@type': 'Restaurant', '@id': '#river-north', name: 'Deep Dish House River North', telephone: '312-555-0101',
+      address: { '@type': 'PostalAddress', streetAddress: '10 W Hubbard St', addressLocality: 'Chicago', addressRegion: 'IL', postalCode: '60654' },
+      geo: { '@type': 'GeoCoordinates', latitude: '41.8899', longitude: '-87.6285' },
+    };
+    const deals = parseFeedText(page(JSON.stringify({ '@context': 'https://schema.org', '@graph': [store] }), offer({
+      availableAtOrFrom: [
+        { '@id': '#river-north' },
+        { '@type': 'Place', name: 'Loop kiosk', address: '1 N State St, Chicago', geo: { latitude: 191, longitude: -87.6 } },
+        'Midway stand',
+      ],
+    })), 'auto', {}).deals;
+    expect(deals[0]?.branches).toEqual([
+      { name: 'Deep Dish House River North', address: '10 W Hubbard St, Chicago, IL 60654', phone: '312-555-0101', district: null, lat: 41.8899, lng: -87.6285 },
+      // 191 is neither a latitude nor a longitude, so the position is unknown.
+      { name: 'Loop kiosk', address: '1 N State St, Chicago', phone: null, district: null, lat: null, lng: null },
+      { name: 'Midway stand', address: null, phone: null, district: null, lat: null, lng: null },
+    ]);
+    expect(parseFeedText(page(offer({})), 'auto', {}).deals[0]?.branches).toEqual([]);
   });
 
   it('counts a block that is not JSON at all as broken', () => {

@@ -28,6 +28,7 @@ describe('Meituan API v1 (meituan-response-deals.xml)', () => {
       startsAt: '2011-05-09T16:00:00.000Z',
       endsAt: '2011-05-10T15:59:59.000Z',
       merchant: { name: '蜀香火锅', phone: null, address: null },
+      branches: [],
     });
   });
 
@@ -80,6 +81,7 @@ describe('Groupon API v1 XML (groupon-v1-xml-formatted-money.xml)', () => {
           startsAt: '2010-06-01T05:00:00.000Z',
           endsAt: '2010-06-02T04:59:59.000Z',
           merchant: { name: 'Lakeside Kayaks', phone: null, address: null },
+          branches: [],
         },
       ],
     });

@@ -30,6 +30,7 @@ describe('RSS 2.0 with Google Merchant prices (rss-google-merchant-prices.xml)',
       startsAt: '2011-05-09T16:00:00.000Z',
       endsAt: '2011-05-10T16:00:00.000Z',
       merchant: null,
+      branches: [],
     });
   });
 
@@ -54,6 +55,7 @@ describe('RSS 2.0 with Google Merchant prices (rss-google-merchant-prices.xml)',
       startsAt: '2011-05-11T01:30:00.000Z',
       endsAt: null,
       merchant: null,
+      branches: [],
     });
   });
 

@@ -29,6 +29,7 @@ describe('Sohu ActivitySet (sohu-activityset-broken-15-digit-time.xml)', () => {
       // 201105102359590: ECShop's 15-digit afternoon time is unknown, and the deal is kept.
       endsAt: null,
       merchant: { name: '蜀香火锅(国贸店)', phone: '010-66660001', address: '朝阳区某路88号' },
+      branches: [],
     });
   });
 

@@ -32,6 +32,7 @@ describe('hao123 v1 (hao123-v1-basic.xml)', () => {
         startsAt: '2011-05-09T16:00:00.000Z',
         endsAt: '2011-05-10T16:00:00.000Z',
         merchant: null,
+        branches: [],
       },
       {
         site: 'letuan.example',
@@ -52,6 +53,7 @@ describe('hao123 v1 (hao123-v1-basic.xml)', () => {
         startsAt: '2011-05-10T16:00:00.000Z',
         endsAt: '2011-05-11T16:00:00.000Z',
         merchant: null,
+        branches: [],
       },
     ]);
   });
@@ -84,6 +86,18 @@ describe('hao123 v2 (hao123-v2-categories-shops.xml)', () => {
     expect(deals[0]?.merchant).toEqual({ name: '蜀香火锅(春熙店)', phone: '028-66660001', address: '锦江区某街88号' });
     expect(deals[1]?.merchant).toEqual({ name: '星光影城(朝阳店)', phone: '010-55550002', address: null });
     expect(deals[2]?.merchant).toBeNull();
+  });
+
+  it('reads every shops/shop as a branch: shopRange as its district, shopCoords in either order', () => {
+    expect(deals[0]?.branches).toEqual([
+      { name: '蜀香火锅(春熙店)', address: '锦江区某街88号', phone: '028-66660001', district: '春熙路', lat: 30.6571, lng: 104.0806 },
+      // <shopCoords>104.0559,30.6696</shopCoords>: 104 cannot be a latitude, so the pair is lng,lat.
+      { name: '蜀香火锅(宽窄巷子店)', address: '青羊区某巷子12号 (近东门)', phone: '028-66660002', district: '宽窄巷子', lat: 30.6696, lng: 104.0559 },
+      // <shopCoords>0,0</shopCoords> means unknown; the fourth shop, all empty elements, is no branch.
+      { name: '蜀香火锅(外卖点)', address: null, phone: '028-66660003', district: null, lat: null, lng: null },
+    ]);
+    // display-level seller/phone describe the merchant, not a branch.
+    expect(deals.slice(1).map((deal) => deal.branches)).toEqual([[], [], [], []]);
   });
 
   it('reads prices exactly and recomputes the discount, ignoring rebate', () => {
@@ -121,6 +135,17 @@ describe('团800 (tuan800-ymd-times-shops-addr.xml)', () => {
       { name: '某某日化旗舰店', phone: '400-000-0000', address: '上海市某区某路1号' },
       { name: '楼外某楼(湖滨店)', phone: '0571-88880003', address: '西湖区湖滨路9号' },
       null,
+    ]);
+  });
+
+  it('reads every shop as a branch, its area as the district', () => {
+    expect(deals.map((deal) => deal.branches)).toEqual([
+      [{ name: '某某日化旗舰店', address: '上海市某区某路1号', phone: '400-000-0000', district: '上海', lat: null, lng: null }],
+      [
+        { name: '楼外某楼(湖滨店)', address: '西湖区湖滨路9号', phone: '0571-88880003', district: null, lat: null, lng: null },
+        { name: '楼外某楼(滨江店)', address: '滨江区江南大道1号', phone: '0571-88880004', district: null, lat: null, lng: null },
+      ],
+      [],
     ]);
   });
 
@@ -213,6 +238,53 @@ describe('encoding and syntax quirks', () => {
       },
     ]);
     expect(deals[0]?.merchant).toEqual({ name: '老街热干面(光谷店)', phone: '027-87870005', address: '洪山区光谷步行街3号' });
+    expect(deals.map((deal) => deal.branches)).toEqual([
+      [{ name: '老街热干面(光谷店)', address: '洪山区光谷步行街3号', phone: '027-87870005', district: null, lat: null, lng: null }],
+      [],
+    ]);
+  });
+});
+
+describe('branch lists', () => {
+  const feed = (shops: string) => `<urlset><url><loc>http://www.tuan.example/deal/1</loc><data>
+    <display><title>火锅双人餐</title><city>成都</city><price>68</price><value>158</value></display>
+    ${shops}</data></url></urlset>`;
+  const branchesOf = (shops: string) => parseUrlsetText(feed(shops), {}).deals[0]?.branches;
+
+  it("reads 聚淘's componays/componay, with contact as the phone", () => {
+    expect(branchesOf(`<componays><componay><name>老码头</name><contact>028-1234</contact><address>武侯区某路1号</address></componay>
+      <componay><name>老码头(二店)</name><address>成华区某路2号</address></componay></componays>`)).toEqual([
+      { name: '老码头', address: '武侯区某路1号', phone: '028-1234', district: null, lat: null, lng: null },
+      { name: '老码头(二店)', address: '成华区某路2号', phone: null, district: null, lat: null, lng: null },
+    ]);
+  });
+
+  it('reads longitude/latitude (or lng/lat) apart, unswapping a longitude written as the latitude', () => {
+    expect(branchesOf(`<shops>
+      <shop><name>甲</name><longitude>104.0806</longitude><latitude>30.6571</latitude></shop>
+      <shop><name>乙</name><longitude>30.6571</longitude><latitude>104.0806</latitude></shop>
+      <shop><name>丙</name><lng>104.1</lng><lat>30.7</lat></shop>
+      <shop><name>丁</name><longitude>200</longitude><latitude>95</latitude></shop>
+      <shop><name>戊</name><longitude>104.0806</longitude><latitude></latitude><shopCoords>30.6,104.0</shopCoords></shop>
+      <shop><name>己</name><longitude>东经104度</longitude><latitude>北纬30度</latitude></shop>
+    </shops>`)?.map(({ name, lat, lng }) => ({ name, lat, lng }))).toEqual([
+      { name: '甲', lat: 30.6571, lng: 104.0806 },
+      { name: '乙', lat: 30.6571, lng: 104.0806 },
+      { name: '丙', lat: 30.7, lng: 104.1 },
+      { name: '丁', lat: null, lng: null },
+      // Half a pair is no position (the shopCoords beside it are not mixed in).
+      { name: '戊', lat: null, lng: null },
+      { name: '己', lat: null, lng: null },
+    ]);
+  });
+
+  it('keeps at most 50 branches, drops repeats, and cleans their text like the merchant\'s', () => {
+    const many = Array.from({ length: 60 }, (_, index) => `<shop><name>分店${index + 1}</name></shop>`).join('');
+    const branches = branchesOf(`<shops><shop><name>总店</name></shop><shop><name> 总店 </name></shop>${many}</shops>`);
+    expect(branches).toHaveLength(50);
+    expect(branches?.slice(0, 2).map((branch) => branch.name)).toEqual(['总店', '分店1']);
+    expect(branchesOf(`<shops><shop><name><![CDATA[<b>蜀香</b>&amp;火锅<script>alert(1)</script>]]></name>
+      <addr>${'长'.repeat(600)}</addr></shop></shops>`)?.[0]).toMatchObject({ name: '蜀香&火锅', address: `${'长'.repeat(499)}…` });
   });
 });
 

@@ -54,6 +54,7 @@ describe('dealnav parse FILE --json', () => {
       endsAt: '2011-05-10T16:00:00.000Z', // 1305043200
     });
     expect(hotpot.city).not.toBeNull();
+    expect(hotpot.branches).toEqual([]); // v1 has no shops list
     // 68 of 158 is 57 % off (the feed's own <rebate>4.30</rebate> is a 折 figure, not used)
     expect(hotpot.discountPercent).toBe(57);
     // <price>39</price>, <value>99</value> without decimals, <city>全国</city>, <bought>0</bought>
@@ -81,6 +82,11 @@ describe('dealnav parse FILE --json', () => {
     expect(kayak).toMatchObject({ priceMinor: 3300, valueMinor: 6000, currency: 'USD', sold: null, soldOut: false });
     expect(kayak.url).toBe('http://tracking.groupon.example/r?tsToken=US_AFF_0_123456_212556_0&url=https%3A%2F%2Fwww.groupon.example%2Fdeals%2Fharbor-kayak-tours-3%3Futm_medium%3Dafl');
     expect(kayak.startsAt).toBe('2018-05-02T07:00:00.000Z');
+    // Every option's redemptionLocations are the deal's branches, coordinates where given.
+    expect(kayak.branches).toEqual([
+      { name: 'South Dock', address: '900 Harbor Way, Seattle, WA 98104', phone: '206-555-0199', district: null, lat: null, lng: null },
+      { name: 'Main Dock', address: '1200 Alaskan Way, Pier 57, Seattle, WA 98101', phone: '206-555-0142', district: 'Waterfront', lat: 47.6, lng: -122.3 },
+    ]);
 
     // amount 20 with exponent 0 is $20 = 2000 cents; 40000 with exponent 3 is $40 = 4000 cents.
     const pizza = byUrl.get('https://www.groupon.example/deals/deep-dish-house-12?utm_source=dealnav');

@@ -24,6 +24,7 @@ export function dealRecord(overrides: Partial<DealRecord> & { externalId: string
     startsAt,
     endsAt,
     merchant: null,
+    branches: [],
     ...overrides,
   };
 }

@@ -201,3 +201,71 @@ describe('deal search: filters, sorts, full text, groups and facets (real SQLite
     expect(directory.find((site) => site.slug === 'harbor')).toMatchObject({ liveDeals: 0, cities: [], crawlSuccessRate: null });
   });
 });
+
+describe('deal search: cached totals and facets (real SQLite file)', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let storage: Storage;
+  let feed: Feed;
+  const now = new Date();
+
+  beforeEach(async () => {
+    dir = makeTempDir();
+    storage = openStorage(dir.file('cache.db'));
+    const site = await storage.sites.upsert({ slug: 'letuan', name: '乐团网', homeUrl: 'http://letuan.example/' });
+    feed = await storage.feeds.upsert({ siteId: site.id, url: 'http://letuan.example/feed' });
+  });
+  afterEach(async () => {
+    await storage.close();
+    dir.remove();
+  });
+
+  const query = (extra: Partial<DealQuery> = {}): DealQuery => ({ now, sort: 'newest', page: 1, pageSize: 50, city: 'chengdu', category: 'food', ...extra });
+
+  it('a crawl commit in this process is seen by the next search (counts, facets, search totals)', async () => {
+    await storage.deals.applyFeedSnapshot(feed, [dealRecord({ externalId: 'a', title: '川味火锅', city: 'chengdu', category: 'food' })], now);
+    expect((await storage.deals.search(query())).total).toBe(1);
+    expect((await storage.deals.search(query({ q: '火锅' }))).total).toBe(1);
+    await storage.deals.applyFeedSnapshot(feed, [
+      dealRecord({ externalId: 'a', title: '川味火锅', city: 'chengdu', category: 'food' }),
+      dealRecord({ externalId: 'b', title: '老火锅套餐', city: 'chengdu', category: 'food' }),
+    ], now);
+    const after = await storage.deals.search(query({ sort: 'price' }));
+    expect(after.total).toBe(2);
+    expect(after.deals).toHaveLength(2);
+    expect(after.facets.categories).toEqual([{ value: 'food', count: 2 }]);
+    expect((await storage.deals.search(query({ q: '火锅' }))).total).toBe(2);
+  });
+
+  it("another connection's write is seen within the version-check bound (100 ms)", async () => {
+    await storage.deals.applyFeedSnapshot(feed, [
+      dealRecord({ externalId: 'a', city: 'chengdu', category: 'food' }),
+      dealRecord({ externalId: 'b', city: 'chengdu', category: 'food' }),
+    ], now);
+    expect((await storage.deals.search(query())).total).toBe(2);
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(dir.file('cache.db'));
+    other.prepare(`UPDATE deals SET removed_at = ? WHERE external_id = 'b'`).run(now.getTime());
+    other.close();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const after = await storage.deals.search(query());
+    expect(after.total).toBe(1);
+    expect(after.facets.cities).toEqual([{ value: 'chengdu', count: 1 }]);
+  });
+
+  it('search totals and facets computed in one statement match the per-facet statements', async () => {
+    await storage.deals.applyFeedSnapshot(feed, [
+      dealRecord({ externalId: 'a', title: '川味火锅', city: 'chengdu', district: '春熙路', category: 'food' }),
+      dealRecord({ externalId: 'b', title: '火锅自助', city: 'beijing', category: 'food' }),
+      dealRecord({ externalId: 'c', title: '火锅 SPA', city: 'chengdu', category: 'beauty' }),
+      dealRecord({ externalId: 'd', title: '全国火锅券', city: null, nationwide: true, category: 'food' }),
+    ], now);
+    const searched = await storage.deals.search(query({ q: '火锅' }));
+    expect(searched.total).toBe(2);
+    expect(searched.deals.map((deal) => deal.externalId).sort()).toEqual(['a', 'd']);
+    expect(searched.facets.cities).toEqual([{ value: 'beijing', count: 2 }, { value: 'chengdu', count: 2 }]);
+    expect(searched.facets.categories).toEqual([{ value: 'food', count: 2 }, { value: 'beauty', count: 1 }]);
+    expect(searched.facets.districts).toEqual([{ value: '春熙路', count: 1 }]);
+    expect(searched.facets.sites).toEqual([{ value: 'letuan', count: 2 }]);
+    expect(searched.facets.nationwide).toBe(1);
+  });
+});

@@ -95,15 +95,51 @@ describe('deals storage (real SQLite file)', () => {
     expect(page3.deals.map((deal) => deal.externalId)).toEqual(['d0']);
   });
 
-  it('round-trips every field of the deal record', async () => {
+  it('round-trips every field of the deal record, branches through the deal\'s detail only', async () => {
     const record = dealRecord({
       externalId: 'full', title: '仅售68元！川味火锅', imageUrl: 'http://img.example/a.jpg', nationwide: true, city: null,
       district: '春熙路', sold: null, soldOut: true, merchant: { name: '蜀香火锅', phone: '028-1', address: '锦江区' },
+      branches: [
+        { name: '蜀香火锅(春熙店)', address: '锦江区某街88号', phone: '028-66660001', district: '春熙路', lat: 30.6571, lng: 104.0806 },
+        { name: null, address: '青羊区某巷子12号', phone: null, district: null, lat: -33.8688, lng: -151.2093 },
+        { name: '蜀香火锅(外卖点)', address: null, phone: '028-66660003', district: null, lat: null, lng: null },
+      ],
     });
     await storage.deals.applyFeedSnapshot(feed, [record], new Date());
     const [stored] = (await storage.deals.listLive({ now: new Date(), page: 1, pageSize: 1 })).deals;
     const { id, siteId, siteName, firstSeenAt, updatedAt, ...rest } = stored!;
-    expect(rest).toEqual({ ...record, site: 'letuan' });
+    const { branches, ...listed } = record;
+    // Listings never read branches.
+    expect(rest).toEqual({ ...listed, site: 'letuan' });
     expect(siteName).toBe('乐团网');
+    const detail = await storage.deals.findDetail(id, new Date());
+    expect(detail?.branches).toEqual(branches);
+  });
+
+  it('replaces a deal\'s branches when they change, which counts as an update; same branches are unchanged', async () => {
+    const shop = (name: string) => ({ name, address: `${name}路1号`, phone: null, district: null, lat: null, lng: null });
+    const snapshot = (branches: ReturnType<typeof shop>[]) =>
+      storage.deals.applyFeedSnapshot(feed, [dealRecord({ externalId: 'a', branches }), dealRecord({ externalId: 'b' })], new Date());
+    const branchesOfA = async () => {
+      const a = (await live()).find((deal) => deal.externalId === 'a')!;
+      return (await storage.deals.findDetail(a.id, new Date()))?.branches.map((branch) => branch.name);
+    };
+
+    expect(await snapshot([shop('甲'), shop('乙')])).toEqual({ added: 2, updated: 0, unchanged: 0, removed: 0 });
+    expect(await branchesOfA()).toEqual(['甲', '乙']);
+    expect(await snapshot([shop('甲'), shop('乙')])).toEqual({ added: 0, updated: 0, unchanged: 2, removed: 0 });
+    expect(await snapshot([shop('乙'), shop('甲')])).toEqual({ added: 0, updated: 1, unchanged: 1, removed: 0 });
+    expect(await branchesOfA()).toEqual(['乙', '甲']);
+    expect(await snapshot([shop('丙')])).toEqual({ added: 0, updated: 1, unchanged: 1, removed: 0 });
+    expect(await branchesOfA()).toEqual(['丙']);
+    expect(await snapshot([])).toEqual({ added: 0, updated: 1, unchanged: 1, removed: 0 });
+    expect(await branchesOfA()).toEqual([]);
+    expect(await snapshot([])).toEqual({ added: 0, updated: 0, unchanged: 2, removed: 0 });
+
+    // A snapshot that fails half way leaves the branches as they were.
+    await snapshot([shop('丁')]);
+    const broken = [dealRecord({ externalId: 'a', branches: [shop('戊')] }), { ...dealRecord({ externalId: 'c' }), title: null as unknown as string }];
+    await expect(storage.deals.applyFeedSnapshot(feed, broken, new Date())).rejects.toThrow(/NOT NULL/);
+    expect(await branchesOfA()).toEqual(['丁']);
   });
 });

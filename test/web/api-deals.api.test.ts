@@ -64,6 +64,25 @@ describe('the JSON API: /api/deals, /api/deals/:id, /api/sites, /api/cities, /ap
     expect((await get('/api/deals/abc')).statusCode).toBe(400);
   });
 
+  it('serves a deal\'s branches on /api/deals/:id only, never in the listing', async () => {
+    const branches = [
+      { name: '全聚德(前门店)', address: '东城区前门大街30号', phone: '010-65112418', district: '前门', lat: 39.8973, lng: 116.3977 },
+      { name: null, address: '西城区某街1号', phone: null, district: null, lat: null, lng: null },
+    ];
+    await t.storage.deals.applyFeedSnapshot(t.feed, [
+      dealRecord({ externalId: 'hotpot', title: '川味火锅双人餐', city: 'chengdu', category: 'food', priceMinor: 6800 }),
+      dealRecord({ externalId: 'duck', title: '北京烤鸭', city: 'beijing', category: 'food', priceMinor: 9900, branches }),
+    ], new Date());
+    const listed = (await get(`/api/deals?q=${encodeURIComponent('烤鸭')}`)).json().deals[0];
+    expect(listed).not.toHaveProperty('branches');
+    expect((await get(`/api/deals/${listed.id}`)).json().branches).toEqual(branches);
+    const other = (await get(`/api/deals?q=${encodeURIComponent('火锅')}`)).json().deals[0];
+    expect((await get(`/api/deals/${other.id}`)).json().branches).toEqual([]);
+    const schema = (await get('/docs/json')).json().paths['/api/deals/{id}'].get.responses['200'].content['application/json'].schema;
+    expect(schema.required).toContain('branches');
+    expect(Object.keys(schema.properties.branches.items.properties)).toEqual(['name', 'address', 'phone', 'district', 'lat', 'lng']);
+  });
+
   it('lists sites, cities and categories with live counts', async () => {
     const sites = (await get('/api/sites')).json().sites;
     expect(sites).toEqual([expect.objectContaining({ slug: 'letuan', liveDeals: 4, cities: ['beijing', 'chengdu'], crawlSuccessRate: null })]);

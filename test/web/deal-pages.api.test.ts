@@ -56,6 +56,48 @@ describe('deal page, sites directory, favourites and feeds', () => {
     expect($('.price-history svg polyline').attr('points')).toMatch(/^[\d.]+,[\d.]+( [\d.]+,[\d.]+)+$/);
   });
 
+  it('lists the branches with name, address, phone and district, in both languages, escaped', async () => {
+    await t.storage.deals.applyFeedSnapshot(t.feed, [
+      dealRecord({
+        externalId: 'chain', title: '连锁火锅',
+        branches: [
+          { name: '蜀香火锅(春熙店)', address: '锦江区某街88号', phone: '028-66660001', district: '春熙路', lat: 30.6571, lng: 104.0806 },
+          { name: '<script>alert("b")</script>', address: '<img src=x onerror=alert(1)>', phone: '"><b>1</b>', district: '&amp; <i>', lat: null, lng: null },
+          { name: null, address: '青羊区某巷子12号', phone: null, district: null, lat: null, lng: null },
+        ],
+      }),
+      dealRecord({ externalId: 'single', title: '单店' }),
+    ], new Date());
+    const id = await idOf('chain');
+
+    const $ = cheerio.load((await get(`/deals/${id}`)).body);
+    expect($('#branches-heading').text()).toBe('Branches');
+    const branches = $('.branches li.branch');
+    expect(branches.length).toBe(3);
+    expect(branches.eq(0).find('.branch-name').text()).toBe('蜀香火锅(春熙店)');
+    expect(branches.eq(0).find('.branch-address').text()).toBe('锦江区某街88号');
+    expect(branches.eq(0).find('.branch-phone').text()).toBe('028-66660001');
+    expect(branches.eq(0).find('.branch-district').text()).toBe('春熙路');
+    expect(branches.eq(0).find('dt').map((_, dt) => $(dt).text()).get()).toEqual(['Address', 'Phone', 'District']);
+    // Feed text is text: nothing in it becomes markup.
+    expect(branches.eq(1).find('.branch-name').text()).toBe('<script>alert("b")</script>');
+    expect(branches.eq(1).find('.branch-address').text()).toBe('<img src=x onerror=alert(1)>');
+    expect(branches.eq(1).find('.branch-phone').text()).toBe('"><b>1</b>');
+    expect(branches.eq(1).find('.branch-district').text()).toBe('&amp; <i>');
+    expect(branches.eq(1).find('script, img, b, i').length).toBe(0);
+    expect($('.deal-page script').length).toBe(0);
+    // A branch without a name shows what it has.
+    expect(branches.eq(2).find('.branch-name').length).toBe(0);
+    expect(branches.eq(2).find('.branch-address').text()).toBe('青羊区某巷子12号');
+
+    const zh = cheerio.load((await get(`/deals/${id}`, { 'accept-language': 'zh-CN' })).body);
+    expect(zh('#branches-heading').text()).toBe('适用门店');
+    expect(zh('.branches li.branch').first().find('dt').map((_, dt) => zh(dt).text()).get()).toEqual(['地址', '电话', '商圈']);
+
+    // No branches, no section.
+    expect(cheerio.load((await get(`/deals/${await idOf('single')}`)).body)('.branches').length).toBe(0);
+  });
+
   it('shows the same offer on other sites and where it is cheapest, and collapses the group in the listing', async () => {
     const other = await t.storage.sites.upsert({ slug: 'haotuan', name: '好团网', homeUrl: 'http://www.haotuan.example/' });
     const otherFeed = await t.storage.feeds.upsert({ siteId: other.id, url: 'http://www.haotuan.example/api.xml' });

@@ -1,5 +1,6 @@
 // SQL for the shoppers' listing: filters, full-text search, sorts, offer groups and facets over
-// `deals`, and one deal's detail page. Schema and indexes: migration 4 in migrations.ts.
+// `deals`, and one deal's detail page (the only reader of its branches, deal-branches.ts).
+// Schema and indexes: migration 4 in migrations.ts.
 //
 // Every statement is built from fixed fragments (a filter present or not) and bound parameters,
 // prepared once per shape and cached. Index use, checked by test/storage/listing-plan.db.test.ts:
@@ -15,7 +16,10 @@ import type {
   DealDetail, DealFacets, DealQuery, DealSearchResult, DealSort, FacetValue, ListedDeal, PricePoint, StoredDeal,
 } from '../types';
 import type { SqliteDatabase } from './database';
+import { createDealBranches } from './deal-branches';
 import { dealColumns, liveDeal, toStoredDeal, type DealRow } from './deal-row';
+import type { ChangeSource } from '../change-watch';
+import { ListingCache, defaultListingCacheOptions, type CachedSummary, type ListingCacheOptions } from './listing-cache';
 import { ftsQuery, offerGroupId } from './search-text';
 
 /**
@@ -30,15 +34,17 @@ const DEFAULT_FACET_LIMIT = 50;
 const MAX_FACET_LIMIT = 1000;
 const DAY_MS = 86_400_000;
 
-const orderBy: Record<DealSort, string> = {
-  newest: 'd.published_at DESC, d.id DESC',
-  price: 'd.price_minor ASC, d.id ASC',
-  'price-desc': 'd.price_minor DESC, d.id DESC',
-  discount: 'd.discount_percent DESC, d.id DESC', // NULL (no original price) sorts last
-  popular: 'd.sold DESC, d.id DESC', // NULL (unknown) sorts last
+/** Each sort's key and direction; the id breaks ties in the same direction. */
+const sortKeys: Record<DealSort, { key: string; dir: 'ASC' | 'DESC'; index: string }> = {
+  newest: { key: 'd.published_at', dir: 'DESC', index: 'deals_live_newest' },
+  price: { key: 'd.price_minor', dir: 'ASC', index: 'deals_live_price' },
+  'price-desc': { key: 'd.price_minor', dir: 'DESC', index: 'deals_live_price' },
+  discount: { key: 'd.discount_percent', dir: 'DESC', index: 'deals_live_discount' }, // NULL (no original price) sorts last
+  popular: { key: 'd.sold', dir: 'DESC', index: 'deals_live_popular' }, // NULL (unknown) sorts last
   // A deal without an end time sorts after every ending one; the same expression is indexed.
-  ending: 'ifnull(d.ends_at, 9007199254740991) ASC, d.id ASC',
+  ending: { key: 'ifnull(d.ends_at, 9007199254740991)', dir: 'ASC', index: 'deals_live_ending' },
 };
+const orderBy = (sort: DealSort) => `${sortKeys[sort].key} ${sortKeys[sort].dir}, d.id ${sortKeys[sort].dir}`;
 
 const from = 'FROM deals d JOIN sites s ON s.id = d.site_id';
 
@@ -121,10 +127,14 @@ interface ListingStatement {
   params: Record<string, unknown>;
 }
 
+// Every count and facet also returns the earliest end and first-seen time among the rows it
+// counted, so the cache (FacetCache below) knows when the passing of time changes the answer.
+const horizon = 'min(d.ends_at) AS next_end, min(d.first_seen_at) AS first_seen';
+
 function facetStatement(query: DealQuery, name: Exclude<FacetName, 'city'>, column: string, groupBy: string): ListingStatement {
   const where = whereFor(query, name);
   return {
-    sql: `SELECT ${column} AS value, count(*) AS count ${from}
+    sql: `SELECT ${column} AS value, count(*) AS count, ${horizon} ${from}
       WHERE ${where.sql} AND ${column} IS NOT NULL
       GROUP BY ${groupBy} ORDER BY count DESC, value LIMIT @facetLimit`,
     params: { ...where.params, facetLimit: facetLimitOf(query) },
@@ -135,24 +145,84 @@ function facetStatement(query: DealQuery, name: Exclude<FacetName, 'city'>, colu
  * The statements one search runs, by role: the page, the total, and one per facet. Exported so
  * that test/storage/listing-plan.db.test.ts can EXPLAIN exactly what the listing executes.
  */
-export function listingStatements(query: DealQuery): Record<string, ListingStatement> {
+export function listingStatements(query: DealQuery, options: { scanSortIndex?: boolean } = {}): Record<string, ListingStatement> {
   const where = whereFor(query);
   const filter = query.collapseGroups ? `${where.sql}\n  AND ${notHiddenByGroup}` : where.sql;
   const cities = whereFor(query, 'city');
+  const pageParams = { ...where.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize };
+  const { key, dir, index } = sortKeys[query.sort];
+  let page: ListingStatement;
+  if (query.city !== undefined && query.city !== '*' && query.category !== undefined && where.params.match === undefined) {
+    // A city and a category: the city's deals and the nationwide ones are two streams in the
+    // sort's order on deals_live_geo_<sort> (geo=? AND category=?), merged; the page reads only
+    // its own rows (plus the ones before its offset), never the 100k+ matches.
+    const arm = (geo: string) => `SELECT ${dealColumns}, ${key} AS sort_key, d.id AS sort_id ${from}
+  WHERE ${filter.replace(`d.geo IN (@city, '*')`, `d.geo = ${geo}`)}`;
+    page = {
+      sql: `${arm('@city')}\nUNION ALL\n${arm(`'*'`)}\nORDER BY sort_key ${dir}, sort_id ${dir} LIMIT @limit OFFSET @offset`,
+      params: pageParams,
+    };
+  } else if (options.scanSortIndex) {
+    // A search matching a large share of the deals: walk the sort's own index and keep the
+    // matches (the match list is built once per statement), instead of reading every match.
+    page = {
+      sql: `SELECT ${dealColumns} FROM deals d INDEXED BY ${index} JOIN sites s ON s.id = d.site_id WHERE ${filter}
+  ORDER BY ${orderBy(query.sort)} LIMIT @limit OFFSET @offset`,
+      params: pageParams,
+    };
+  } else {
+    page = { sql: `SELECT ${dealColumns} ${from} WHERE ${filter}\n  ORDER BY ${orderBy(query.sort)} LIMIT @limit OFFSET @offset`, params: pageParams };
+  }
   return {
-    page: {
-      sql: `SELECT ${dealColumns} ${from} WHERE ${filter}\n  ORDER BY ${orderBy[query.sort]} LIMIT @limit OFFSET @offset`,
-      params: { ...where.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
-    },
-    count: { sql: `SELECT count(*) AS total ${from} WHERE ${filter}`, params: where.params },
+    page,
+    count: { sql: `SELECT count(*) AS total, ${horizon} ${from} WHERE ${filter}`, params: where.params },
     cities: {
-      sql: `SELECT d.geo AS value, count(*) AS count ${from}\n  WHERE ${cities.sql} AND d.geo IS NOT NULL GROUP BY d.geo`,
+      sql: `SELECT d.geo AS value, count(*) AS count, ${horizon} ${from}\n  WHERE ${cities.sql} AND d.geo IS NOT NULL GROUP BY d.geo`,
       params: cities.params,
     },
     // Districts only mean something inside one city; across the country they would cost a scan of every deal.
     ...(query.city === undefined ? {} : { districts: facetStatement(query, 'district', 'd.district', 'd.district') }),
     categories: facetStatement(query, 'category', 'd.category', 'd.category'),
     sites: facetStatement(query, 'sites', 's.slug', 'd.site_id'),
+  };
+}
+
+/**
+ * A search's total and facets in one statement: the FTS match and the seek of each matching deal
+ * happen once (the materialised `m`), and each facet counts `m` under the other filters. Null when
+ * the query has no full-text match or collapses groups (the collapse test needs the deals table).
+ */
+export function searchSummaryStatement(query: DealQuery): ListingStatement | null {
+  if (query.collapseGroups) return null;
+  const full = whereFor(query);
+  if (full.params.match === undefined) return null;
+  const facetTerms: Record<FacetName, string | null> = {
+    city: query.city === undefined ? null : `d.geo IN (@city, '*')`,
+    district: query.district === undefined ? null : 'd.district = @district',
+    category: query.category === undefined ? null : 'd.category = @category',
+    sites: query.sites?.length ? 'd.site_id IN (SELECT id FROM sites WHERE slug IN (SELECT value FROM json_each(@sites)))' : null,
+  };
+  const facetSql = Object.values(facetTerms).filter((term): term is string => term !== null);
+  const base = full.sql.split('\n  AND ').filter((term) => !facetSql.includes(term) && !term.includes('MATCH @match'));
+  const others = (except?: FacetName) =>
+    ['1', ...Object.entries(facetTerms).filter(([name, term]) => name !== except && term !== null).map(([, term]) => term)].join(' AND ');
+  const facetArm = (name: Exclude<FacetName, 'city'>, role: string, column: string, groupBy: string, join = '') =>
+    `SELECT * FROM (SELECT '${role}' AS facet, ${column} AS value, count(*) AS count, ${horizon} FROM m d ${join}
+    WHERE ${others(name)} AND ${column} IS NOT NULL GROUP BY ${groupBy} ORDER BY count DESC, value LIMIT @facetLimit)`;
+  const arms = [
+    `SELECT 'count' AS facet, NULL AS value, count(*) AS count, ${horizon} FROM m d WHERE ${others()}`,
+    `SELECT 'cities', d.geo, count(*), ${horizon} FROM m d WHERE ${others('city')} AND d.geo IS NOT NULL GROUP BY d.geo`,
+    ...(query.city === undefined ? [] : [facetArm('district', 'districts', 'd.district', 'd.district')]),
+    facetArm('category', 'categories', 'd.category', 'd.category'),
+    facetArm('sites', 'sites', 's.slug', 'd.site_id', 'JOIN sites s ON s.id = d.site_id'),
+  ];
+  return {
+    sql: `WITH m AS MATERIALIZED (
+  SELECT d.geo, d.district, d.category, d.site_id, d.ends_at, d.first_seen_at
+  FROM deal_search f JOIN deals d ON d.id = f.rowid JOIN sites s ON s.id = d.site_id
+  WHERE f.deal_search MATCH @match AND ${base.join('\n  AND ')})
+${arms.join('\nUNION ALL\n')}`,
+    params: { ...full.params, facetLimit: facetLimitOf(query) },
   };
 }
 
@@ -195,7 +265,14 @@ const listedGroup = (group: OfferGroup | null, dealId: number): ListedDeal['grou
     ? { id: group.id, siteCount: group.siteCount, lowestPriceMinor: group.lowestPriceMinor, currency: group.currency }
     : null;
 
-export function createDealSearch(db: SqliteDatabase) {
+/** Above this many matches per page row wanted, a search page walks the sort's index (see listingStatements). */
+const SCAN_RATIO_LIMIT = 20_000;
+
+type HorizonRow = { next_end: number | null; first_seen: number | null };
+
+export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | null = null, cacheOptions: ListingCacheOptions = defaultListingCacheOptions) {
+  const cache = new ListingCache(changes, cacheOptions);
+  const liveCount = db.prepare<[], number>('SELECT count(*) FROM deals WHERE removed_at IS NULL').pluck();
   const statements = new Map<string, Statement>();
   const prepared = (sql: string): Statement => {
     let statement = statements.get(sql);
@@ -206,6 +283,12 @@ export function createDealSearch(db: SqliteDatabase) {
     return statement;
   };
 
+  // Offer groups of a page: one statement for every key on it, each key a seek on
+  // deals_live_offer giving its live deals in price order; only the columns a group needs.
+  const pageMembers = db.prepare<{ keys: string; now: number }, GroupMemberRow & { offer_key: string }>(`
+    SELECT d.offer_key, d.id, d.site_id, d.price_minor, d.currency ${from}
+    WHERE d.offer_key IN (SELECT value FROM json_each(@keys)) AND ${liveDeal('d', 's')}
+    ORDER BY d.offer_key, d.price_minor, d.id`);
   // Uses deals_live_offer: one seek per key, the key's live deals in price order.
   const offerMembers = db.prepare<{ key: string; now: number }, GroupMemberRow & DealRow>(`
     SELECT ${dealColumns} ${from}
@@ -217,14 +300,64 @@ export function createDealSearch(db: SqliteDatabase) {
   const history = db.prepare<[number], { observed_at: number; price_minor: number; value_minor: number | null; currency: string; sold_out: number }>(
     'SELECT observed_at, price_minor, value_minor, currency, sold_out FROM deal_price_history WHERE deal_id = ? ORDER BY observed_at, id');
 
+  const branches = createDealBranches(db);
+  // The number of deals not removed, for the search page's choice of plan: an estimate is enough,
+  // so it is read at most once a minute.
+  let liveDealsCount = 0;
+  let liveDealsReadAt = -Infinity;
+  const liveDeals = (): number => {
+    if (Date.now() - liveDealsReadAt > 60_000) {
+      liveDealsCount = liveCount.get()!;
+      liveDealsReadAt = Date.now();
+    }
+    return liveDealsCount;
+  };
+
   const membersOf = (key: string, now: number) => offerMembers.all({ key, now });
 
   const run = (statement: ListingStatement | undefined) =>
     statement ? prepared(statement.sql).all(statement.params) : [];
 
+  /** When time alone changes a summary: the earliest end, or first sighting leaving "new today". */
+  function changesAt(query: DealQuery, rows: HorizonRow[]): number {
+    let at = Infinity;
+    for (const row of rows) {
+      if (row.next_end !== null) at = Math.min(at, row.next_end);
+      if (query.newToday && row.first_seen !== null) at = Math.min(at, row.first_seen + DAY_MS);
+    }
+    return at;
+  }
+
+  const facetValues = (rows: (FacetValue & HorizonRow)[]): FacetValue[] => rows.map(({ value, count }) => ({ value, count }));
+
+  function summarise(query: DealQuery): CachedSummary {
+    const combined = searchSummaryStatement(query);
+    if (combined) {
+      const rows = prepared(combined.sql).all(combined.params) as (FacetValue & HorizonRow & { facet: string })[];
+      const of = (facet: string) => rows.filter((row) => row.facet === facet);
+      return {
+        total: of('count')[0]?.count ?? 0,
+        facets: facets(query, of('cities'), of('districts'), of('categories'), of('sites')),
+        computedFor: query.now.getTime(),
+        changesAt: changesAt(query, rows),
+      };
+    }
+    const statements = listingStatements(query);
+    const count = prepared(statements.count!.sql).get(statements.count!.params) as { total: number } & HorizonRow;
+    const cities = run(statements.cities) as (FacetValue & HorizonRow)[];
+    const districts = run(statements.districts) as (FacetValue & HorizonRow)[];
+    const categories = run(statements.categories) as (FacetValue & HorizonRow)[];
+    const sites = run(statements.sites) as (FacetValue & HorizonRow)[];
+    return {
+      total: count.total,
+      facets: facets(query, cities, districts, categories, sites),
+      computedFor: query.now.getTime(),
+      changesAt: changesAt(query, [count, ...cities, ...districts, ...categories, ...sites]),
+    };
+  }
+
   /** Cities count their own deals plus the nationwide ones, since choosing a city lists both. */
-  function facets(query: DealQuery, statements: Record<string, ListingStatement>): DealFacets {
-    const rows = run(statements.cities) as FacetValue[];
+  function facets(query: DealQuery, rows: FacetValue[], districts: FacetValue[], categories: FacetValue[], sites: FacetValue[]): DealFacets {
     const nationwide = rows.find((row) => row.value === '*')?.count ?? 0;
     const cities = rows
       .filter((row) => row.value !== '*')
@@ -233,20 +366,24 @@ export function createDealSearch(db: SqliteDatabase) {
       .slice(0, facetLimitOf(query));
     return {
       cities,
-      districts: run(statements.districts) as FacetValue[],
-      categories: run(statements.categories) as FacetValue[],
-      sites: run(statements.sites) as FacetValue[],
+      districts: facetValues(districts as (FacetValue & HorizonRow)[]),
+      categories: facetValues(categories as (FacetValue & HorizonRow)[]),
+      sites: facetValues(sites as (FacetValue & HorizonRow)[]),
       nationwide,
     };
   }
 
   function withGroups(rows: DealRow[], now: number): ListedDeal[] {
-    const groups = new Map<string, OfferGroup | null>();
-    for (const row of rows) {
-      if (row.offer_key !== null && !groups.has(row.offer_key)) {
-        groups.set(row.offer_key, groupOf(row.offer_key, membersOf(row.offer_key, now)));
+    const keys = [...new Set(rows.map((row) => row.offer_key).filter((key): key is string => key !== null))];
+    const members = new Map<string, GroupMemberRow[]>();
+    if (keys.length > 0) {
+      for (const member of pageMembers.all({ keys: JSON.stringify(keys), now })) {
+        let list = members.get(member.offer_key);
+        if (!list) members.set(member.offer_key, (list = []));
+        list.push(member);
       }
     }
+    const groups = new Map(keys.map((key) => [key, groupOf(key, members.get(key) ?? [])]));
     return rows.map((row) => ({
       ...toStoredDeal(row),
       group: row.offer_key === null ? null : listedGroup(groups.get(row.offer_key) ?? null, row.id),
@@ -255,10 +392,14 @@ export function createDealSearch(db: SqliteDatabase) {
 
   return {
     async search(query: DealQuery): Promise<DealSearchResult> {
-      const statements = listingStatements(query);
-      const rows = run(statements.page) as DealRow[];
-      const { total } = prepared(statements.count!.sql).get(statements.count!.params) as { total: number };
-      return { deals: withGroups(rows, query.now.getTime()), total, facets: facets(query, statements) };
+      const { total, facets } = cache.get(query) ?? cache.load(query, () => summarise(query));
+      // A search whose matches are a large share of the live deals finds its page sooner by
+      // walking the sort's index than by reading (and sorting) every match.
+      const wanted = query.page * query.pageSize;
+      const scanSortIndex = query.q !== undefined && total > 0 && !query.collapseGroups
+        && (wanted * liveDeals()) / total <= SCAN_RATIO_LIMIT;
+      const rows = run(listingStatements(query, { scanSortIndex }).page) as DealRow[];
+      return { deals: withGroups(rows, query.now.getTime()), total, facets };
     },
 
     async findDetail(id: number, now: Date): Promise<DealDetail | null> {
@@ -284,7 +425,9 @@ export function createDealSearch(db: SqliteDatabase) {
         currency: point.currency,
         soldOut: point.sold_out === 1,
       }));
-      return { ...toStoredDeal(row), group: live ? listedGroup(group, id) : null, priceHistory, sameOffer, live };
+      return {
+        ...toStoredDeal(row), group: live ? listedGroup(group, id) : null, branches: branches.forDeal(id), priceHistory, sameOffer, live,
+      };
     },
   };
 }

@@ -1,8 +1,9 @@
-// SQL for the `deals` and `deal_price_history` tables.
+// SQL for the `deals` and `deal_price_history` tables; a deal's branches go through deal-branches.ts.
 import { createHash } from 'node:crypto';
-import type { DealRecord } from '../../../crawlers/types';
+import type { Branch, DealRecord } from '../../../crawlers/types';
 import type { DealsRepository, RedirectTarget, SnapshotCounts } from '../types';
 import type { SqliteDatabase } from './database';
+import { createDealBranches } from './deal-branches';
 import { toStoredDeal, type DealRow } from './deal-row';
 import { isoToMillis } from './time';
 
@@ -43,8 +44,13 @@ function dealColumns(deal: DealRecord) {
   };
 }
 
-const contentHash = (columns: ReturnType<typeof dealColumns>): string =>
-  createHash('sha256').update(JSON.stringify(columns)).digest('base64url');
+/**
+ * What decides whether a known deal changed. Branches count only when there are some, so a deal
+ * without branches hashes as it did before branches were stored (upgrading does not turn every
+ * deal into an update), while gaining, changing or losing branches is an update.
+ */
+const contentHash = (columns: ReturnType<typeof dealColumns>, branches: readonly Branch[]): string =>
+  createHash('sha256').update(JSON.stringify(branches.length > 0 ? { ...columns, branches } : columns)).digest('base64url');
 
 const liveWhere = `d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now) AND s.status = 'active'`;
 const selectDeal = `SELECT d.*, s.slug AS site_slug, s.name AS site_name FROM deals d JOIN sites s ON s.id = d.site_id`;
@@ -69,6 +75,7 @@ export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository,
       merchant_phone = @merchant_phone, merchant_address = @merchant_address, content_hash = @content_hash,
       published_at = COALESCE(@starts_at, first_seen_at), updated_at = @now, removed_at = NULL
     WHERE id = @id`);
+  const branches = createDealBranches(db);
   const markRemoved = db.prepare<{ now: number; id: number }>('UPDATE deals SET removed_at = @now, updated_at = @now WHERE id = @id');
   const history = db.prepare(`
     INSERT INTO deal_price_history (deal_id, observed_at, price_minor, value_minor, currency, sold, sold_out)
@@ -100,12 +107,13 @@ export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository,
       if (seen.has(deal.externalId)) continue; // a feed listing one deal twice: the first wins
       seen.add(deal.externalId);
       const columns = dealColumns(deal);
-      const hash = contentHash(columns);
+      const hash = contentHash(columns, deal.branches);
       const existing = known.get(deal.externalId) ?? knownForSite.get(feed.siteId, deal.externalId);
       const params = { ...columns, feed_id: feed.id, content_hash: hash, now };
       if (!existing) {
         const { lastInsertRowid } = insert.run({ ...params, site_id: feed.siteId, external_id: deal.externalId });
         history.run({ ...columns, deal_id: Number(lastInsertRowid), now });
+        branches.add(Number(lastInsertRowid), deal.branches);
         counts.added++;
         continue;
       }
@@ -114,6 +122,7 @@ export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository,
         continue;
       }
       update.run({ ...params, id: existing.id });
+      branches.replace(existing.id, deal.branches);
       if (existing.removed_at !== null) counts.added++;
       else counts.updated++;
       if (existing.price_minor !== columns.price_minor || existing.value_minor !== columns.value_minor

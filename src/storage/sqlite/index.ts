@@ -1,6 +1,7 @@
 // The SQLite implementation of Storage: one better-sqlite3 handle shared by every repository.
 import type { Storage } from '../types';
 import { createAlertsRepository } from './alerts';
+import { createAuditLogRepository } from './audit-log';
 import { createClicksRepository } from './clicks';
 import { createCrawlRunsRepository } from './crawl-runs';
 import { openSqlite } from './database';
@@ -9,22 +10,33 @@ import { createDealsRepository } from './deals';
 import { createFeedsRepository } from './feeds';
 import { migrate } from './migrations';
 import { createRevenueRepository } from './revenue';
+import { createSessionsRepository } from './sessions';
 import { createSettingsRepository } from './settings';
+import { createSignInThrottleRepository } from './sign-in-throttle';
+import { createSiteApiTokensRepository } from './site-api-tokens';
 import { createSitesRepository } from './sites';
+import { createUsersRepository } from './users';
 
 export function openSqliteStorage(path: string): Storage {
   const db = openSqlite(path);
   migrate(db);
+  // The listing's cache of totals and facets is emptied by the snapshot writer's change listener.
+  const deals = createDealsRepository(db);
   return {
     sites: createSitesRepository(db),
     feeds: createFeedsRepository(db),
     // The snapshot and redirect paths (deals.ts) and the shoppers' listing (deal-search.ts) share the table.
-    deals: { ...createDealsRepository(db), ...createDealSearch(db) },
+    deals: { ...deals, ...createDealSearch(db, deals) },
     crawlRuns: createCrawlRunsRepository(db),
     clicks: createClicksRepository(db),
     settings: createSettingsRepository(db),
     alerts: createAlertsRepository(db),
     revenue: createRevenueRepository(db),
+    users: createUsersRepository(db),
+    sessions: createSessionsRepository(db),
+    signInThrottle: createSignInThrottleRepository(db),
+    auditLog: createAuditLogRepository(db),
+    siteApiTokens: createSiteApiTokensRepository(db),
     async close() {
       if (db.open) db.close();
     },

@@ -338,6 +338,80 @@ const migrations: readonly string[] = [
     PRIMARY KEY (site_id, period)
   ) WITHOUT ROWID;
   `,
+  // 7: accounts and access (issue 6): server-side sessions keyed by the SHA-256 of the cookie value;
+  // failed sign-ins per account and per address (keys are HMACs, never the email or IP itself);
+  // the audit log of every change an operator or owner makes; per-site API tokens, stored hashed.
+  `
+  CREATE TABLE sessions (
+    id_hash      TEXT PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES users(id),
+    created_at   INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    user_agent   TEXT
+  ) WITHOUT ROWID;
+  CREATE INDEX sessions_user ON sessions (user_id);
+
+  CREATE TABLE sign_in_throttle (
+    scope           TEXT NOT NULL CHECK (scope IN ('account', 'ip')),
+    key_hash        TEXT NOT NULL,
+    failures        INTEGER NOT NULL,
+    last_failure_at INTEGER NOT NULL,
+    blocked_until   INTEGER,
+    PRIMARY KEY (scope, key_hash)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE audit_log (
+    id            INTEGER PRIMARY KEY,
+    at            INTEGER NOT NULL,
+    actor_user_id INTEGER REFERENCES users(id),
+    action        TEXT NOT NULL,
+    subject       TEXT NOT NULL,
+    before_json   TEXT,
+    after_json    TEXT
+  );
+
+  CREATE TABLE site_api_tokens (
+    id                 INTEGER PRIMARY KEY,
+    site_id            INTEGER NOT NULL REFERENCES sites(id),
+    token_hash         TEXT NOT NULL UNIQUE,
+    prefix             TEXT NOT NULL,
+    created_at         INTEGER NOT NULL,
+    created_by_user_id INTEGER REFERENCES users(id),
+    last_used_at       INTEGER,
+    revoked_at         INTEGER
+  );
+  CREATE INDEX site_api_tokens_site ON site_api_tokens (site_id, id);
+
+  -- An owner's sites, for their console and the ownership checks.
+  CREATE INDEX sites_owner ON sites (owner_user_id);
+  `,
+  // 8: a deal's branches (where it can be redeemed), in the feed's order. Only the deal page
+  // reads them, by deal; a snapshot replaces a changed deal's rows as a whole.
+  `
+  CREATE TABLE deal_branches (
+    deal_id  INTEGER NOT NULL REFERENCES deals(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    name     TEXT,
+    address  TEXT,
+    phone    TEXT,
+    district TEXT,
+    lat      REAL CHECK (lat BETWEEN -90 AND 90),
+    lng      REAL CHECK (lng BETWEEN -180 AND 180),
+    PRIMARY KEY (deal_id, position)
+  ) WITHOUT ROWID;
+  `,
+  // 9: the listing's sorts within a city and category. Each index gives one sort's order inside
+  // (geo, category), so a city+category page is two ordered streams (the city and '*', merged by
+  // a UNION ALL in deal-search.ts) that stop after the page's rows instead of sorting every match.
+  // The rowid is the implicit last column: it breaks ties in the same direction as the sort.
+  `
+  CREATE INDEX deals_live_geo_newest ON deals (geo, category, published_at) WHERE removed_at IS NULL;
+  CREATE INDEX deals_live_geo_price ON deals (geo, category, price_minor) WHERE removed_at IS NULL;
+  CREATE INDEX deals_live_geo_discount ON deals (geo, category, discount_percent) WHERE removed_at IS NULL;
+  CREATE INDEX deals_live_geo_popular ON deals (geo, category, sold) WHERE removed_at IS NULL;
+  CREATE INDEX deals_live_geo_ending ON deals (geo, category, ifnull(ends_at, 9007199254740991)) WHERE removed_at IS NULL;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

@@ -24,6 +24,7 @@ interface SiteRow {
   status: Site['status'];
   click_param: string | null;
   click_template: string | null;
+  owner_user_id: number | null;
   created_at: number;
 }
 
@@ -35,6 +36,7 @@ const toSite = (row: SiteRow): Site => ({
   status: row.status,
   clickParam: row.click_param,
   clickTemplate: row.click_template,
+  ownerUserId: row.owner_user_id,
   createdAt: toDate(row.created_at),
 });
 
@@ -48,6 +50,8 @@ export function createSitesRepository(db: SqliteDatabase): SitesRepository {
     RETURNING *`);
   const bySlug = db.prepare<[string], SiteRow>('SELECT * FROM sites WHERE slug = ?');
   const all = db.prepare<[], SiteRow>('SELECT * FROM sites ORDER BY name, id');
+  const byId = db.prepare<[number], SiteRow>('SELECT * FROM sites WHERE id = ?');
+  const setOwner = db.prepare<[number | null, number, number]>('UPDATE sites SET owner_user_id = ?, updated_at = ? WHERE id = ?');
   // Per active site: live deals and their cities from deals_live_site (site_id, geo, …, ends_at),
   // the index alone; feeds by their (site_id, url) key; runs by crawl_runs_feed. A run still
   // 'running' an hour after it started was cut short by a crash and counts as failed.
@@ -77,6 +81,13 @@ export function createSitesRepository(db: SqliteDatabase): SitesRepository {
     },
     async list() {
       return all.all().map(toSite);
+    },
+    async findById(id) {
+      const row = byId.get(id);
+      return row ? toSite(row) : null;
+    },
+    async setOwner(siteId, ownerUserId) {
+      setOwner.run(ownerUserId, Date.now(), siteId);
     },
     async directory(now) {
       const at = now.getTime();

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { DealQuery, StoredDeal } from '../../storage';
 import { HttpError, notFound } from '../errors';
-import { listedDealSchema } from '../schemas';
+import { branchSchema, listedDealSchema } from '../schemas';
 import { dealListingQuerystring, toApiDealQuery, type DealListingQuery } from '../deal-listing-query';
 
 const withClickUrl = <Deal extends StoredDeal>(deal: Deal) => ({ ...deal, clickUrl: `/go/${deal.id}` });
@@ -22,12 +22,13 @@ const pricePointSchema = {
 
 const dealDetailSchema = {
   type: 'object',
-  required: [...listedDealSchema.required, 'live', 'priceHistory', 'sameOffer'],
+  required: [...listedDealSchema.required, 'live', 'branches', 'priceHistory', 'sameOffer'],
   properties: {
     ...listedDealSchema.properties,
     firstSeenAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },
     live: { type: 'boolean', description: 'Still listed: not removed, not ended, its site active.' },
+    branches: { type: 'array', description: 'Where the deal can be redeemed, in the feed\'s order (at most 50).', items: branchSchema },
     priceHistory: { type: 'array', description: 'Oldest first.', items: pricePointSchema },
     sameOffer: { type: 'array', description: 'The same offer on other sites, cheapest first.', items: { $ref: 'deal#' } },
   },

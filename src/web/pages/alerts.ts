@@ -96,7 +96,9 @@ export async function alertPageRoutes(app: FastifyInstance): Promise<void> {
   };
 
   app.post<{ Body: SubscribeBody }>('/alerts', {
-    config: { rateLimit: { max: SUBSCRIBE_LIMIT_PER_MINUTE, timeWindow: 60_000 } },
+    // An anonymous, double opt-in form on every listing page: no session to ride on, and the
+    // listing stays cacheable without a per-visitor token.
+    config: { rateLimit: { max: SUBSCRIBE_LIMIT_PER_MINUTE, timeWindow: 60_000 }, csrf: false },
     schema: { body: subscribeBody },
     preValidation: dropEmptyBodyFields,
   }, async (request, reply) => {
@@ -128,7 +130,9 @@ export async function alertPageRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
+  // The secret token in the URL is the proof: a forged request cannot know it.
   app.post<{ Querystring: TokenQuery }>('/alerts/confirm', {
+    config: { csrf: false },
     schema: { querystring: tokenQuerystring, body: linkPostBody },
   }, async (request, reply) => {
     const subscription = await app.alerts.confirm(request.query.token);
@@ -157,7 +161,9 @@ export async function alertPageRoutes(app: FastifyInstance): Promise<void> {
     });
   });
 
+  // Mail clients send RFC 8058 one-click POSTs, which cannot carry a CSRF token; the URL's token is the proof.
   app.post<{ Querystring: TokenQuery }>('/alerts/unsubscribe', {
+    config: { csrf: false },
     schema: { querystring: tokenQuerystring, body: linkPostBody },
   }, async (request, reply) => {
     const subscription = await app.alerts.unsubscribe(request.query.token);

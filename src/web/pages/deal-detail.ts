@@ -1,4 +1,4 @@
-// GET /deals/:id: one deal with every field, its price history and the same offer on other sites.
+// GET /deals/:id: one deal with every field, its branches, its price history and the same offer on other sites.
 import type { FastifyInstance } from 'fastify';
 import type { DealDetail } from '../../storage';
 import { dealTimeZone, toDealCard } from '../deal-card';
@@ -31,6 +31,7 @@ function detailView(deal: DealDetail, tr: Translator, now: Date) {
     firstSeenAt: at(deal.firstSeenAt),
     updatedAt: at(deal.updatedAt),
     merchant: deal.merchant && (deal.merchant.name || deal.merchant.phone || deal.merchant.address) ? deal.merchant : null,
+    branches: deal.branches.map(({ name, address, phone, district }) => ({ name, address, phone, district })),
     history: [...deal.priceHistory].reverse().map((point) => ({
       at: tr.dateTime(new Date(point.observedAt), zone),
       price: tr.money(point.priceMinor, point.currency),

@@ -1,0 +1,113 @@
+// Wires accounts and access into the app: the account services as decorators, `request.user`
+// loaded once per request from the session cookie, and CSRF protection on every state-changing
+// route that has not opted out with `config: { csrf: false }`. API routes (/api/) authenticate
+// with bearer tokens and are exempt unless they declare `config: { csrf: true }`.
+import fastifyCsrfProtection from '@fastify/csrf-protection';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { Site, SiteApiToken, Storage, User } from '../storage';
+import type { AccountService } from './account-service';
+import type { AuditService } from './audit';
+import { createAccountServices, newSecretKey } from './services';
+import { SESSION_COOKIE, type ActiveSession, type SessionService } from './sessions';
+import type { SiteTokenService } from './tokens';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    accounts: AccountService;
+    sessions: SessionService;
+    audit: AuditService;
+    siteTokens: SiteTokenService;
+  }
+  interface FastifyRequest {
+    /** The signed-in user, or null; loaded once, before any route's hooks. */
+    user: Pick<User, 'id' | 'email' | 'role'> | null;
+    accountSession: ActiveSession | null;
+    /** A CSRF token for forms on pages a signed-in user sees (the header's sign-out button). */
+    csrfToken: string | null;
+    /** The site a `requireSiteOwner` guard let through. */
+    authorizedSite: Site | null;
+    /** The token a `requireSiteToken` guard accepted: API routes take the site from it, never from the URL. */
+    siteToken: SiteApiToken | null;
+  }
+  interface FastifyContextConfig {
+    /**
+     * false: a POST that cannot carry a CSRF token (mail clients' one-click unsubscribe).
+     * true: an /api/ route that acts on the session cookie rather than a bearer token.
+     */
+    csrf?: boolean;
+  }
+}
+
+export const CSRF_COOKIE = 'dn_csrf';
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// Neither needs to know who is signed in, and /go is the hot path.
+const WITHOUT_USER = ['/go/', '/static/'];
+
+export interface AccessOptions {
+  clock?: () => Date;
+}
+
+export async function registerAccess(app: FastifyInstance, storage: Storage, options: AccessOptions = {}): Promise<void> {
+  const services = await createAccountServices(storage, options.clock);
+  app.decorate('audit', services.audit);
+  app.decorate('accounts', services.accounts);
+  app.decorate('sessions', services.sessions);
+  app.decorate('siteTokens', services.siteTokens);
+
+  // The CSRF secret lives in its own cookie; each token is also bound to the session (or to
+  // "anonymous"), so a token from before a sign-in does not work after it.
+  await app.register(fastifyCsrfProtection, {
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true },
+    getUserInfo: csrfUserInfo,
+    getToken: (request: FastifyRequest) => (request.body as { _csrf?: unknown } | undefined)?._csrf as string | undefined
+      ?? (request.headers['x-csrf-token'] as string | undefined),
+    csrfOpts: { hmacKey: await storage.settings.getOrCreate('csrf_hmac_key', newSecretKey) },
+  });
+
+  app.decorateRequest('user', null);
+  app.decorateRequest('accountSession', null);
+  app.decorateRequest('csrfToken', null);
+  app.decorateRequest('authorizedSite', null);
+  app.decorateRequest('siteToken', null);
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (WITHOUT_USER.some((prefix) => request.url.startsWith(prefix))) return;
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (!cookie) return;
+    const session = await app.sessions.resume(cookie);
+    if (!session) {
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return;
+    }
+    request.accountSession = session;
+    request.user = { id: session.user.id, email: session.user.email, role: session.user.role };
+    if (request.method === 'GET' && !request.url.startsWith('/api/')) request.csrfToken = generateCsrf(request, reply);
+  });
+
+  // A page that names the signed-in user is nobody else's: never kept by a shared cache.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.user) reply.header('Cache-Control', 'private, no-store');
+  });
+
+  const csrfCheck = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
+    app.csrfProtection.call(this, request, reply, done);
+  };
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    if (!methods.some((method) => STATE_CHANGING.has(method))) return;
+    const csrf = route.config?.csrf ?? !route.url.startsWith('/api/');
+    if (!csrf) return;
+    // preValidation: after the body is parsed (the token is a form field), before the schema.
+    route.preValidation = [csrfCheck, ...[route.preValidation ?? []].flat()];
+  });
+}
+
+function csrfUserInfo(request: FastifyRequest): string {
+  return request.accountSession?.idHash ?? 'anonymous';
+}
+
+/** A CSRF token for a form on this response's page (sets the secret cookie when there is none). */
+export function generateCsrf(request: FastifyRequest, reply: FastifyReply): string {
+  return reply.generateCsrf({ userInfo: csrfUserInfo(request), secure: request.protocol === 'https' } as Parameters<FastifyReply['generateCsrf']>[0]);
+}
