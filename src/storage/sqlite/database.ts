@@ -31,6 +31,7 @@ function registerDealFunctions(db: SqliteDatabase): void {
     nonCjkWords(searchableText(title, merchant, category)));
   db.function('dn_search_bigrams', deterministic, (title: Text, merchant: Text, category: Text) =>
     cjkBigrams(searchableText(title, merchant, category)).join(' '));
-  db.function('dn_offer_key', deterministic, (city: Text, nationwide: number, currency: string, merchant: Text, title: string) =>
-    offerKey(city, nationwide, currency, merchant, title));
+  // Called before the row's NOT NULL checks run: let a missing title reach them instead of failing here.
+  db.function('dn_offer_key', deterministic, (city: Text, nationwide: number, currency: string, merchant: Text, title: Text) =>
+    offerKey(city, nationwide, currency, merchant, title ?? ''));
 }

@@ -55,6 +55,11 @@ const contentHash = (columns: ReturnType<typeof dealColumns>, branches: readonly
 const liveWhere = `d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now) AND s.status = 'active'`;
 const selectDeal = `SELECT d.*, s.slug AS site_slug, s.name AS site_name FROM deals d JOIN sites s ON s.id = d.site_id`;
 
+/** Where a deal shows in the listing: its city, or '*' everywhere (see migration 4). */
+const geoExpression = `CASE WHEN @nationwide THEN '*' ELSE @city END`;
+/** The same-offer key, by the SQL function database.ts registers (see search-text.ts). */
+const offerKeyExpression = 'dn_offer_key(@city, @nationwide, @currency, @merchant_name, @title)';
+
 export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository, 'search' | 'findDetail'> {
   const knownForFeed = db.prepare<[number], KnownDeal & { external_id: string }>(
     'SELECT id, external_id, content_hash, price_minor, value_minor, currency, sold_out, removed_at FROM deals WHERE feed_id = ?');
@@ -63,17 +68,19 @@ export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository,
   const insert = db.prepare(`
     INSERT INTO deals (site_id, feed_id, external_id, url, title, image_url, city, nationwide, district, category,
       price_minor, value_minor, currency, discount_percent, sold, sold_out, starts_at, ends_at,
-      merchant_name, merchant_phone, merchant_address, content_hash, published_at, first_seen_at, updated_at)
+      merchant_name, merchant_phone, merchant_address, content_hash, published_at, first_seen_at, updated_at, geo, offer_key)
     VALUES (@site_id, @feed_id, @external_id, @url, @title, @image_url, @city, @nationwide, @district, @category,
       @price_minor, @value_minor, @currency, @discount_percent, @sold, @sold_out, @starts_at, @ends_at,
-      @merchant_name, @merchant_phone, @merchant_address, @content_hash, COALESCE(@starts_at, @now), @now, @now)`);
+      @merchant_name, @merchant_phone, @merchant_address, @content_hash, COALESCE(@starts_at, @now), @now, @now,
+      ${geoExpression}, ${offerKeyExpression})`);
   const update = db.prepare(`
     UPDATE deals SET feed_id = @feed_id, url = @url, title = @title, image_url = @image_url, city = @city,
       nationwide = @nationwide, district = @district, category = @category, price_minor = @price_minor,
       value_minor = @value_minor, currency = @currency, discount_percent = @discount_percent, sold = @sold,
       sold_out = @sold_out, starts_at = @starts_at, ends_at = @ends_at, merchant_name = @merchant_name,
       merchant_phone = @merchant_phone, merchant_address = @merchant_address, content_hash = @content_hash,
-      published_at = COALESCE(@starts_at, first_seen_at), updated_at = @now, removed_at = NULL
+      published_at = COALESCE(@starts_at, first_seen_at), updated_at = @now, removed_at = NULL,
+      geo = ${geoExpression}, offer_key = ${offerKeyExpression}
     WHERE id = @id`);
   const branches = createDealBranches(db);
   const markRemoved = db.prepare<{ now: number; id: number }>('UPDATE deals SET removed_at = @now, updated_at = @now WHERE id = @id');

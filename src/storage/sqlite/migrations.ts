@@ -412,6 +412,17 @@ const migrations: readonly string[] = [
   CREATE INDEX deals_live_geo_popular ON deals (geo, category, sold) WHERE removed_at IS NULL;
   CREATE INDEX deals_live_geo_ending ON deals (geo, category, ifnull(ends_at, 9007199254740991)) WHERE removed_at IS NULL;
   `,
+  // 10: `geo` and `offer_key` are now written by the snapshot's own INSERT and UPDATE (deals.ts).
+  // Setting them from an AFTER trigger wrote every new deal twice and touched each of its ~15
+  // listing indexes twice; the full-text rows stay trigger-maintained.
+  `
+  DROP TRIGGER deals_derived_insert;
+  DROP TRIGGER deals_place_offer_update;
+  CREATE TRIGGER deals_search_insert AFTER INSERT ON deals BEGIN
+    INSERT INTO deal_search (rowid, words, bigrams) VALUES (NEW.id,
+      dn_search_words(NEW.title, NEW.merchant_name, NEW.category), dn_search_bigrams(NEW.title, NEW.merchant_name, NEW.category));
+  END;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */
