@@ -83,6 +83,11 @@ export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository,
       geo = ${geoExpression}, offer_key = ${offerKeyExpression}
     WHERE id = @id`);
   const branches = createDealBranches(db);
+  // The deal's full-text row (migration 11): written here rather than by a trigger, see there.
+  const searchRowDelete = db.prepare<[number]>('DELETE FROM deal_search WHERE rowid = ?');
+  const searchRowInsert = db.prepare(`
+    INSERT INTO deal_search (rowid, words, bigrams) VALUES (@id,
+      dn_search_words(@title, @merchant_name, @category), dn_search_bigrams(@title, @merchant_name, @category))`);
   const markRemoved = db.prepare<{ now: number; id: number }>('UPDATE deals SET removed_at = @now, updated_at = @now WHERE id = @id');
   const history = db.prepare(`
     INSERT INTO deal_price_history (deal_id, observed_at, price_minor, value_minor, currency, sold, sold_out)
@@ -119,6 +124,7 @@ export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository,
       const params = { ...columns, feed_id: feed.id, content_hash: hash, now };
       if (!existing) {
         const { lastInsertRowid } = insert.run({ ...params, site_id: feed.siteId, external_id: deal.externalId });
+        searchRowInsert.run({ ...columns, id: lastInsertRowid });
         history.run({ ...columns, deal_id: Number(lastInsertRowid), now });
         branches.add(Number(lastInsertRowid), deal.branches);
         counts.added++;
@@ -129,6 +135,8 @@ export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository,
         continue;
       }
       update.run({ ...params, id: existing.id });
+      searchRowDelete.run(existing.id);
+      searchRowInsert.run({ ...columns, id: existing.id });
       branches.replace(existing.id, deal.branches);
       if (existing.removed_at !== null) counts.added++;
       else counts.updated++;
