@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { random } from './random';
 
 // ---------------------------------------------------------------------------------------------
 // Shared by the benchmarks (go.ts imports these too).
@@ -103,17 +104,6 @@ const EXTRAS = ['节假日通用', '免预约', '周一至周五可用', '限购
 const BRANDS = ['蜀香', '星光', '静心', '南国', '港记', '麦霸', '镕喆', '金鼎', '大福', '御膳', '乐享', '悦来'];
 const SHOP_KINDS = ['火锅', '影城', 'SPA会所', '假期', '茶餐厅', 'KTV', '发型工作室', '酒楼', '健身会所', '旅行社'];
 
-/** A small deterministic PRNG (mulberry32), so every run serves the same bytes. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `deals` deals of one site as a UTF-8 urlset. Start and end times are in the future. */
 export function generateUrlset(deals: number, options: { seed: number; host: string; siteName: string }): Buffer {

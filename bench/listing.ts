@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { isEntry, projectDir, round, runChild, type BenchOptions, type Table } from './ingest';
 import type { DealRecord } from '../crawlers/types';
 import type { DealQuery, DealSort } from '../src/storage';
+import { random } from './random';
 
 // autocannon ships no types; the part used here.
 interface AutocannonResult {
@@ -88,17 +89,6 @@ const TARGETS: Target[] = [
 // ---------------------------------------------------------------------------------------------
 // The data.
 
-/** mulberry32: deterministic, so a given version and size always build the same deals. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Cumulative Zipf weights over n ranks, and a picker for them. */
 function zipf(n: number, s: number): (r: number) => number {
