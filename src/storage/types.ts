@@ -235,6 +235,8 @@ export interface SitesRepository {
   upsert(site: NewSite): Promise<Site>;
   findBySlug(slug: string): Promise<Site | null>;
   list(): Promise<Site[]>;
+  /** Display names of the sites with these slugs (unknown slugs are left out). */
+  namesBySlug(slugs: string[]): Promise<Map<string, string>>;
   findById(id: number): Promise<Site | null>;
   /** Gives the site to a site owner (null: to nobody). */
   setOwner(siteId: number, ownerUserId: number | null): Promise<void>;

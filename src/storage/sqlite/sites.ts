@@ -50,6 +50,9 @@ export function createSitesRepository(db: SqliteDatabase): SitesRepository {
     RETURNING *`);
   const bySlug = db.prepare<[string], SiteRow>('SELECT * FROM sites WHERE slug = ?');
   const all = db.prepare<[], SiteRow>('SELECT * FROM sites ORDER BY name, id');
+  // Uses the UNIQUE index on slug, one lookup per slug.
+  const namesBySlug = db.prepare<[string], { slug: string; name: string }>(
+    'SELECT slug, name FROM sites WHERE slug IN (SELECT value FROM json_each(?))');
   const byId = db.prepare<[number], SiteRow>('SELECT * FROM sites WHERE id = ?');
   const setOwner = db.prepare<[number | null, number, number]>('UPDATE sites SET owner_user_id = ?, updated_at = ? WHERE id = ?');
   // Per active site: live deals and their cities from deals_live_site (site_id, geo, …, ends_at),
@@ -81,6 +84,10 @@ export function createSitesRepository(db: SqliteDatabase): SitesRepository {
     },
     async list() {
       return all.all().map(toSite);
+    },
+    async namesBySlug(slugs) {
+      if (slugs.length === 0) return new Map();
+      return new Map(namesBySlug.all(JSON.stringify(slugs)).map((row) => [row.slug, row.name]));
     },
     async findById(id) {
       const row = byId.get(id);

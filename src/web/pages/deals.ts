@@ -33,12 +33,10 @@ export async function dealsPageRoutes(app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const params = listingParams(request.query, chosenCity(request, reply));
     const now = new Date();
-    const [result, sites] = await Promise.all([
-      app.storage.deals.search(toDealQuery(params, now)),
-      app.storage.sites.list(),
-    ]);
+    const result = await app.storage.deals.search(toDealQuery(params, now));
     const tr = request.translator;
-    const siteNames = new Map(sites.map((site) => [site.slug, site.name]));
+    // Only the sites the filter shows: the facet's values and the ones already chosen.
+    const siteNames = await app.storage.sites.namesBySlug([...result.facets.sites.map((facet) => facet.value), ...(params.site ?? [])]);
     const filters = listingFilters(params, result.facets, siteNames, tr);
     return varyByShopper(reply).view('deals.njk', {
       ...pageContext(request),
