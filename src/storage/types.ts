@@ -19,6 +19,14 @@ export interface Site {
   clickTemplate: string | null;
   /** The site owner's user id; null for sites registered from the command line. */
   ownerUserId: number | null;
+  /** Why an operator rejected or suspended the site, shown to its owner; null otherwise. */
+  statusReason: string | null;
+  /** The token the owner places on the site to prove it is theirs; null until one is issued. */
+  verificationToken: string | null;
+  /** When ownership of the domain was proven; null while unverified. */
+  verifiedAt: Date | null;
+  /** Days after a click in which a conversion may still be attributed to it. */
+  attributionWindowDays: number;
   createdAt: Date;
 }
 
@@ -240,6 +248,14 @@ export interface SitesRepository {
   findById(id: number): Promise<Site | null>;
   /** Gives the site to a site owner (null: to nobody). */
   setOwner(siteId: number, ownerUserId: number | null): Promise<void>;
+  /**
+   * Sets the site's status and the reason shown to its owner (null clears it), and tells the deals
+   * repository's change listeners (the /go and listing caches) once committed. Returns the site
+   * as it is now; null when there is no such site.
+   */
+  setStatus(siteId: number, status: SiteStatus, reason: string | null): Promise<Site | null>;
+  /** Sets how many days after a click a conversion may still be attributed to it. */
+  setAttributionWindow(siteId: number, days: number): Promise<void>;
   /** Active sites with their live deal counts, cities and crawl health, for the sites directory. */
   directory(now: Date): Promise<SiteSummary[]>;
 }
@@ -287,7 +303,7 @@ export interface DealsRepository {
   findRedirectTarget(id: number): Promise<RedirectTarget | null>;
   /**
    * Calls `listener` after this process commits a change that can move, add or drop a redirect
-   * target (a feed snapshot). Returns a function that removes the listener.
+   * target (a feed snapshot, a site's status change). Returns a function that removes the listener.
    */
   onRedirectTargetsChanged(listener: () => void): () => void;
   /**

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Branch, DealRecord } from '../../../crawlers/types';
 import type { DealsRepository, RedirectTarget, SnapshotCounts } from '../types';
+import { createChangeNotifier, type ChangeNotifier } from './change-notifier';
 import type { SqliteDatabase } from './database';
 import { createDealBranches } from './deal-branches';
 import { toStoredDeal, type DealRow } from './deal-row';
@@ -60,7 +61,10 @@ const geoExpression = `CASE WHEN @nationwide THEN '*' ELSE @city END`;
 /** The same-offer key, by the SQL function database.ts registers (see search-text.ts). */
 const offerKeyExpression = 'dn_offer_key(@city, @nationwide, @currency, @merchant_name, @title)';
 
-export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository, 'search' | 'findDetail'> {
+/** `changes` is shared with the sites repository (index.ts), whose status changes fire it too. */
+export function createDealsRepository(
+  db: SqliteDatabase, changes: ChangeNotifier = createChangeNotifier(),
+): Omit<DealsRepository, 'search' | 'findDetail'> {
   const knownForFeed = db.prepare<[number], KnownDeal & { external_id: string }>(
     'SELECT id, external_id, content_hash, price_minor, value_minor, currency, sold_out, removed_at FROM deals WHERE feed_id = ?');
   const knownForSite = db.prepare<[number, string], KnownDeal>(
@@ -104,12 +108,11 @@ export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository,
     FROM deals d JOIN sites s ON s.id = d.site_id
     WHERE d.id = ? AND d.removed_at IS NULL AND s.status = 'active'`);
   // --- Redirect-target change signals (for the in-process cache of /go, src/revenue/redirect-cache.ts).
-  // In this process: listeners called after a snapshot commits. From other connections (the
+  // In this process: listeners called after a snapshot commits (or a site's status changes, sites.ts). From other connections (the
   // `dealnav crawl` CLI, an operator's sqlite3): PRAGMA data_version, which changes whenever another
   // connection has committed since this one last looked, and never for this connection's own writes.
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-  const changeListeners = new Set<() => void>();
-  const notifyChanged = () => { for (const listener of changeListeners) listener(); };
+  const notifyChanged = () => changes.notify();
 
   const applySnapshot = db.transaction((feed: { id: number; siteId: number }, deals: DealRecord[], now: number): SnapshotCounts => {
     const counts: SnapshotCounts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
@@ -176,8 +179,7 @@ export function createDealsRepository(db: SqliteDatabase): Omit<DealsRepository,
         : null;
     },
     onRedirectTargetsChanged(listener) {
-      changeListeners.add(listener);
-      return () => { changeListeners.delete(listener); };
+      return changes.listen(listener);
     },
     externalChangeVersion() {
       return dataVersion.get()!;

@@ -2,6 +2,7 @@
 import type { Storage } from '../types';
 import { createAlertsRepository } from './alerts';
 import { createAuditLogRepository } from './audit-log';
+import { createChangeNotifier } from './change-notifier';
 import { createClicksRepository } from './clicks';
 import { createCrawlRunsRepository } from './crawl-runs';
 import { openSqlite } from './database';
@@ -20,10 +21,12 @@ import { createUsersRepository } from './users';
 export function openSqliteStorage(path: string): Storage {
   const db = openSqlite(path);
   migrate(db);
-  // The listing's cache of totals and facets is emptied by the snapshot writer's change listener.
-  const deals = createDealsRepository(db);
+  // The listing's cache of totals and facets and /go's redirect cache are emptied by the deals
+  // repository's change listeners, fired by feed snapshots and by site status changes alike.
+  const changes = createChangeNotifier();
+  const deals = createDealsRepository(db, changes);
   return {
-    sites: createSitesRepository(db),
+    sites: createSitesRepository(db, changes),
     feeds: createFeedsRepository(db),
     // The snapshot and redirect paths (deals.ts) and the shoppers' listing (deal-search.ts) share the table.
     deals: { ...deals, ...createDealSearch(db, deals) },

@@ -1,7 +1,8 @@
 // SQL for the `sites` table.
 import type { NewSite, Site, SiteSummary, SitesRepository } from '../types';
+import type { ChangeNotifier } from './change-notifier';
 import type { SqliteDatabase } from './database';
-import { toDate, toIso } from './time';
+import { toDate, toIso, toOptionalDate } from './time';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -25,6 +26,10 @@ interface SiteRow {
   click_param: string | null;
   click_template: string | null;
   owner_user_id: number | null;
+  status_reason: string | null;
+  verification_token: string | null;
+  verified_at: number | null;
+  attribution_window_days: number;
   created_at: number;
 }
 
@@ -37,10 +42,15 @@ const toSite = (row: SiteRow): Site => ({
   clickParam: row.click_param,
   clickTemplate: row.click_template,
   ownerUserId: row.owner_user_id,
+  statusReason: row.status_reason,
+  verificationToken: row.verification_token,
+  verifiedAt: toOptionalDate(row.verified_at),
+  attributionWindowDays: row.attribution_window_days,
   createdAt: toDate(row.created_at),
 });
 
-export function createSitesRepository(db: SqliteDatabase): SitesRepository {
+/** `changes` is the deals repository's notifier (index.ts): a status change moves what lists and redirects. */
+export function createSitesRepository(db: SqliteDatabase, changes?: ChangeNotifier): SitesRepository {
   const upsert = db.prepare<{ slug: string; name: string; homeUrl: string; clickParam: string | null; clickTemplate: string | null; status: string; now: number }, SiteRow>(`
     INSERT INTO sites (slug, name, home_url, click_param, click_template, status, created_at, updated_at)
     VALUES (@slug, @name, @homeUrl, @clickParam, @clickTemplate, @status, @now, @now)
@@ -55,6 +65,10 @@ export function createSitesRepository(db: SqliteDatabase): SitesRepository {
     'SELECT slug, name FROM sites WHERE slug IN (SELECT value FROM json_each(?))');
   const byId = db.prepare<[number], SiteRow>('SELECT * FROM sites WHERE id = ?');
   const setOwner = db.prepare<[number | null, number, number]>('UPDATE sites SET owner_user_id = ?, updated_at = ? WHERE id = ?');
+  const setStatus = db.prepare<{ id: number; status: string; reason: string | null; now: number }, SiteRow>(
+    'UPDATE sites SET status = @status, status_reason = @reason, updated_at = @now WHERE id = @id RETURNING *');
+  const setAttributionWindow = db.prepare<[number, number, number]>(
+    'UPDATE sites SET attribution_window_days = ?, updated_at = ? WHERE id = ?');
   // Per active site: live deals and their cities from deals_live_site (site_id, geo, …, ends_at),
   // the index alone; feeds by their (site_id, url) key; runs by crawl_runs_feed. A run still
   // 'running' an hour after it started was cut short by a crash and counts as failed.
@@ -95,6 +109,14 @@ export function createSitesRepository(db: SqliteDatabase): SitesRepository {
     },
     async setOwner(siteId, ownerUserId) {
       setOwner.run(ownerUserId, Date.now(), siteId);
+    },
+    async setStatus(siteId, status, reason) {
+      const row = setStatus.get({ id: siteId, status, reason, now: Date.now() });
+      changes?.notify(); // after the commit (autocommit statement): caches reload the new state
+      return row ? toSite(row) : null;
+    },
+    async setAttributionWindow(siteId, days) {
+      setAttributionWindow.run(days, Date.now(), siteId);
     },
     async directory(now) {
       const at = now.getTime();
