@@ -189,6 +189,8 @@ export interface RevenueRepository {
   /** Pending outstanding at the end of `period`: every pending entry of that period and earlier. */
   pendingThrough(siteId: number, period: string): Promise<{ currency: string; amountMinor: number }[]>;
   findClosedPeriod(siteId: number, period: string): Promise<StatementPeriod | null>;
+  /** The site's latest closed month (`YYYY-MM`), or null when none is closed. */
+  latestClosedPeriod(siteId: number): Promise<string | null>;
   /** Marks the month closed (no new entries land in it from now on); returns its row, new or existing. */
   markPeriodClosed(siteId: number, period: string, closedAt: Date): Promise<StatementPeriod>;
   /** Stores the closed month's snapshot and its CPC entries in one transaction, once. */

@@ -1,11 +1,11 @@
 // `dealnav terms`: a site's effective-dated commission terms.
+import { AuditService } from '../../accounts/audit';
 import { resolveDbPath } from '../../config';
-import { parseRate } from '../../revenue/commission';
-import { formatMinor, parseExactAmount } from '../../revenue/money';
-import { openStorage, type CommissionModel, type CommissionTerm } from '../../storage';
+import { formatMinor } from '../../revenue/money';
+import { COMMISSION_MODELS, parseTermText, type ParsedTerm, type TermProblem } from '../../revenue/term-input';
+import { CommissionTermService } from '../../revenue/term-service';
+import { openStorage, type CommissionTerm } from '../../storage';
 import { commonHelp, dbOption, stringValue, UsageError, type Command, type Values } from '../command';
-
-const MODELS: CommissionModel[] = ['cps', 'cpa_sale', 'cpa_lead', 'cpc'];
 
 export const termsCommand: Command = {
   name: 'terms',
@@ -15,7 +15,8 @@ export const termsCommand: Command = {
   dealnav terms set SLUG --model cpa_sale|cpa_lead|cpc --amount 5.00 --currency CNY [--from DATE] [--category SLUG]
   dealnav terms list SLUG [--db PATH]
 
-set    adds a term from DATE on (YYYY-MM-DD is midnight UTC; or an ISO instant; default now). A term never
+set    adds a term from DATE on (YYYY-MM-DD is midnight UTC; or an ISO instant; default now), never inside
+       or before a closed statement month. A term never
        rewrites the past: each conversion keeps the term in force when it happened. Of the sale models
        (cps, cpa_sale) the latest in force wins; a term for a deal category wins over one for every category.
          --model M        cps (percent of the sale), cpa_sale / cpa_lead (flat per sale / lead), cpc (per billable click)
@@ -44,8 +45,11 @@ ${commonHelp.db}`,
         for (const term of terms) console.log(describeTerm(term));
         return 0;
       }
-      const term = await storage.revenue.addTerm({ siteId: site.id, ...termFrom(values), now: new Date() });
-      console.log(`added ${describeTerm(term)}`);
+      const result = await new CommissionTermService(storage, new AuditService(storage.auditLog)).add(site.id, termFrom(values), null);
+      if (!result.ok) {
+        throw new UsageError(`--from must be on or after ${result.earliest.toISOString()}: ${result.closedPeriod} is closed and its statement frozen`);
+      }
+      console.log(`added ${describeTerm(result.term)}`);
       return 0;
     } finally {
       await storage.close();
@@ -53,30 +57,22 @@ ${commonHelp.db}`,
   },
 };
 
-function termFrom(values: Values) {
-  const model = stringValue(values, 'model') as CommissionModel | undefined;
-  if (!model || !MODELS.includes(model)) throw new UsageError(`--model must be one of ${MODELS.join(', ')}`);
-  const effectiveFrom = parseFrom(stringValue(values, 'from'));
-  const category = stringValue(values, 'category') ?? null;
-  if (model === 'cps') {
-    const rate = stringValue(values, 'rate');
-    const rateBp = rate === undefined ? null : parseRate(rate);
-    if (rateBp === null) throw new UsageError('--model cps needs --rate as a percentage with up to 2 decimals (8.5%) or basis points (850bp), at most 100%');
-    return { model, effectiveFrom, category, rateBp, flatMinor: null, currency: null };
-  }
-  const currency = stringValue(values, 'currency')?.toUpperCase();
-  const amount = stringValue(values, 'amount');
-  if (!currency || !/^[A-Z]{3}$/.test(currency) || amount === undefined) throw new UsageError(`--model ${model} needs --amount (5.00) and --currency (CNY)`);
-  const flatMinor = parseExactAmount(amount, currency);
-  if (flatMinor === null) throw new UsageError(`--amount '${amount}' is not an exact amount of ${currency}`);
-  return { model, effectiveFrom, category, rateBp: null, flatMinor, currency };
-}
+const PROBLEMS: Record<TermProblem, string> = {
+  modelUnknown: `--model must be one of ${COMMISSION_MODELS.join(', ')}`,
+  rateInvalid: '--model cps needs --rate as a percentage with up to 2 decimals (8.5%) or basis points (850bp), at most 100%',
+  currencyInvalid: 'this model needs --amount (5.00) and --currency (CNY)',
+  amountInvalid: '--amount must be an exact amount of --currency (5.00)',
+  fromInvalid: '--from must be a date (YYYY-MM-DD, midnight UTC) or an ISO instant',
+  categoryInvalid: '--category must be a portal category slug (letters, digits, - and _)',
+};
 
-function parseFrom(text: string | undefined): Date {
-  if (text === undefined) return new Date();
-  const at = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN;
-  if (Number.isNaN(at)) throw new UsageError(`--from '${text}' is not a date (YYYY-MM-DD, midnight UTC) or an ISO instant`);
-  return new Date(at);
+function termFrom(values: Values): ParsedTerm {
+  const parsed = parseTermText({
+    model: stringValue(values, 'model'), rate: stringValue(values, 'rate'), amount: stringValue(values, 'amount'),
+    currency: stringValue(values, 'currency'), from: stringValue(values, 'from'), category: stringValue(values, 'category'),
+  }, new Date());
+  if (!parsed.ok) throw new UsageError(PROBLEMS[parsed.problem]);
+  return parsed.term;
 }
 
 function describeTerm(term: CommissionTerm): string {

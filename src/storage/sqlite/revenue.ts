@@ -87,6 +87,9 @@ export function createRevenueRepository(db: SqliteDatabase): RevenueRepository {
     async pendingThrough(siteId, period) {
       return entries.pendingThrough(siteId, period);
     },
+    async latestClosedPeriod(siteId) {
+      return periods.latest(siteId);
+    },
     async findClosedPeriod(siteId, period) {
       return periods.find(siteId, period);
     },
