@@ -30,6 +30,14 @@ export interface UsersRepository {
   findById(id: number): Promise<UserWithPassword | null>;
   setPasswordHash(id: number, passwordHash: string): Promise<void>;
   list(): Promise<User[]>;
+  /** Every user with the sites they own and their newest session still on record, for operators. */
+  listOverview(): Promise<UserOverview[]>;
+}
+
+export interface UserOverview extends User {
+  sitesOwned: number;
+  /** When the newest session still stored began (expired sessions are deleted); null without one. */
+  latestSessionAt: Date | null;
 }
 
 export interface NewSession {
@@ -96,6 +104,8 @@ export interface AuditLogRepository {
   insert(entry: NewAuditEntry): Promise<number>;
   /** Newest first. */
   page(page: number, pageSize: number): Promise<{ entries: AuditEntry[]; total: number }>;
+  /** The newest `limit` entries about one record (`site:12`), newest first. */
+  forSubject(subject: string, limit: number): Promise<AuditEntry[]>;
 }
 
 export interface SiteApiToken {

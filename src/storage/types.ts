@@ -318,6 +318,8 @@ export interface CrawlRunsRepository {
   start(feedId: number, at: Date): Promise<number>;
   finish(runId: number, at: Date, outcome: CrawlRunOutcome): Promise<void>;
   listForFeed(feedId: number, limit: number): Promise<CrawlRun[]>;
+  /** Every feed's newest run, by feed id (feeds never crawled are absent). */
+  latestPerFeed(): Promise<Map<number, CrawlRun>>;
 }
 
 export interface ClicksRepository {

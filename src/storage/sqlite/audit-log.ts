@@ -17,6 +17,17 @@ interface AuditRow {
 const parse = (json: string | null): unknown => (json === null ? null : JSON.parse(json));
 const serialize = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
 
+const toEntry = (row: AuditRow): AuditEntry => ({
+  id: row.id,
+  at: toDate(row.at),
+  actorUserId: row.actor_user_id,
+  actorEmail: row.actor_email,
+  action: row.action,
+  subject: row.subject,
+  before: parse(row.before_json),
+  after: parse(row.after_json),
+});
+
 export function createAuditLogRepository(db: SqliteDatabase): AuditLogRepository {
   const insert = db.prepare<{ at: number; actor: number | null; action: string; subject: string; before: string | null; after: string | null }>(`
     INSERT INTO audit_log (at, actor_user_id, action, subject, before_json, after_json)
@@ -26,6 +37,11 @@ export function createAuditLogRepository(db: SqliteDatabase): AuditLogRepository
     SELECT a.*, u.email AS actor_email FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
     ORDER BY a.id DESC LIMIT ? OFFSET ?`);
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM audit_log');
+  // Walks the log newest first until `limit` rows of the subject are found (no index on subject:
+  // the log is read per record only from the operator's site page).
+  const forSubject = db.prepare<[string, number], AuditRow>(`
+    SELECT a.*, u.email AS actor_email FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
+    WHERE a.subject = ? ORDER BY a.id DESC LIMIT ?`);
   return {
     async insert(entry: NewAuditEntry) {
       const result = insert.run({
@@ -35,17 +51,11 @@ export function createAuditLogRepository(db: SqliteDatabase): AuditLogRepository
       return Number(result.lastInsertRowid);
     },
     async page(pageNumber, pageSize) {
-      const entries = page.all(pageSize, (pageNumber - 1) * pageSize).map((row): AuditEntry => ({
-        id: row.id,
-        at: toDate(row.at),
-        actorUserId: row.actor_user_id,
-        actorEmail: row.actor_email,
-        action: row.action,
-        subject: row.subject,
-        before: parse(row.before_json),
-        after: parse(row.after_json),
-      }));
+      const entries = page.all(pageSize, (pageNumber - 1) * pageSize).map(toEntry);
       return { entries, total: count.get()!.n };
+    },
+    async forSubject(subject, limit) {
+      return forSubject.all(subject, limit).map(toEntry);
     },
   };
 }

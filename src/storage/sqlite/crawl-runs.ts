@@ -54,6 +54,11 @@ export function createCrawlRunsRepository(db: SqliteDatabase): CrawlRunsReposito
   const forFeed = db.prepare<[number, number], CrawlRunRow>(
     'SELECT * FROM crawl_runs WHERE feed_id = ? ORDER BY started_at DESC, id DESC LIMIT ?');
 
+  // Each feed's newest run, one crawl_runs_feed index probe per feed.
+  const latestPerFeed = db.prepare<[], CrawlRunRow>(`
+    SELECT r.* FROM feeds f JOIN crawl_runs r ON r.id = (
+      SELECT id FROM crawl_runs WHERE feed_id = f.id ORDER BY started_at DESC, id DESC LIMIT 1)`);
+
   return {
     async start(feedId, at) {
       return Number(start.run(feedId, at.getTime()).lastInsertRowid);
@@ -78,6 +83,9 @@ export function createCrawlRunsRepository(db: SqliteDatabase): CrawlRunsReposito
     },
     async listForFeed(feedId, limit) {
       return forFeed.all(feedId, limit).map(toCrawlRun);
+    },
+    async latestPerFeed() {
+      return new Map(latestPerFeed.all().map((row) => [row.feed_id, toCrawlRun(row)]));
     },
   };
 }

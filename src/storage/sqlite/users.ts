@@ -1,7 +1,7 @@
 // SQL for the `users` table (migration 1): operators and site owners.
-import type { NewUser, User, UsersRepository, UserWithPassword } from '../account-types';
+import type { NewUser, User, UserOverview, UsersRepository, UserWithPassword } from '../account-types';
 import type { SqliteDatabase } from './database';
-import { toDate } from './time';
+import { toDate, toOptionalDate } from './time';
 
 interface UserRow {
   id: number;
@@ -30,6 +30,12 @@ export function createUsersRepository(db: SqliteDatabase): UsersRepository {
   const byId = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');
   const setHash = db.prepare<[string, number]>('UPDATE users SET password_hash = ? WHERE id = ?');
   const all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id');
+  // sites_owner and sessions_user indexes: two probes per user.
+  const overview = db.prepare<[], UserRow & { sites_owned: number; latest_session_at: number | null }>(`
+    SELECT u.*,
+      (SELECT count(*) FROM sites s WHERE s.owner_user_id = u.id) AS sites_owned,
+      (SELECT max(created_at) FROM sessions x WHERE x.user_id = u.id) AS latest_session_at
+    FROM users u ORDER BY u.id`);
   return {
     async create(user: NewUser) {
       const row = insert.get({ email: user.email, passwordHash: user.passwordHash, role: user.role, now: user.now.getTime() });
@@ -48,6 +54,11 @@ export function createUsersRepository(db: SqliteDatabase): UsersRepository {
     },
     async list() {
       return all.all().map((row) => withoutPassword(toUser(row)));
+    },
+    async listOverview() {
+      return overview.all().map((row): UserOverview => ({
+        ...withoutPassword(toUser(row)), sitesOwned: row.sites_owned, latestSessionAt: toOptionalDate(row.latest_session_at),
+      }));
     },
   };
 }
