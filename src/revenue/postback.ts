@@ -111,6 +111,32 @@ export class PostbackService {
     });
   }
 
+  /**
+   * The one way a conversion changes, whatever reported it (a postback, an imported order report,
+   * a pulled order; `change.source` tags the event): idempotent per (site, order id), allowed
+   * transitions only, attribution when the order is new. Its own transaction.
+   */
+  applyChange(change: ConversionChange): PostbackResult {
+    return this.storage.revenue.transaction((tx) => this.apply(tx, change));
+  }
+
+  /** What applyChange would answer now, with nothing kept: the same code in a transaction rolled back. */
+  tryChange(change: ConversionChange): PostbackResult | RevenueError {
+    const rollback = Symbol('dry run');
+    let result: PostbackResult | null = null;
+    try {
+      this.storage.revenue.transaction((tx) => {
+        result = this.apply(tx, change);
+        throw rollback;
+      });
+    } catch (error) {
+      if (error === rollback && result) return result;
+      if (error instanceof RevenueError) return error;
+      throw error;
+    }
+    throw new Error('revenue: a dry run was not rolled back');
+  }
+
   private async checkSignature(siteId: number, params: PostbackParams, now: Date): Promise<void> {
     const secrets = await this.storage.revenue.postbackSecrets(siteId);
     if (!secrets) {
@@ -213,7 +239,8 @@ export class PostbackService {
   }
 }
 
-interface ConversionChange {
+/** One reported state of an order, from any source. */
+export interface ConversionChange {
   siteId: number;
   orderId: string;
   clickToken: string;
