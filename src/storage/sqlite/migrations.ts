@@ -430,6 +430,325 @@ const migrations: readonly string[] = [
   DROP TRIGGER deals_search_insert;
   DROP TRIGGER deals_search_update;
   `,
+  // 12: credibility (issue 7). link_checks: one row per deal page fetched by the link checker
+  // (its outcome and, where the page states one, its price against the feed's). shopper_reports:
+  // "report a problem" from deal pages, resolved or dismissed by operators. credibility_expired:
+  // per crawl, how many listed deals had already ended. credibility_deal_flags: per live deal,
+  // the median price of the same offer on other sites and why its "worth" looks inflated.
+  // credibility_scores: one row per site and UTC day (the latest recompute of that day wins).
+  // credibility_alerts: a rule crossed by a site, open until the rule stops firing.
+  `
+  CREATE TABLE link_checks (
+    id               INTEGER PRIMARY KEY,
+    deal_id          INTEGER NOT NULL REFERENCES deals(id),
+    site_id          INTEGER NOT NULL REFERENCES sites(id),
+    checked_at       INTEGER NOT NULL,
+    url              TEXT NOT NULL,
+    outcome          TEXT NOT NULL CHECK (outcome IN ('ok', 'dead', 'home_redirect', 'sold_out', 'skipped')),
+    http_status      INTEGER,
+    final_url        TEXT,
+    error_code       TEXT,
+    feed_price_minor INTEGER NOT NULL,
+    page_price_minor INTEGER,
+    currency         TEXT NOT NULL,
+    price_outcome    TEXT CHECK (price_outcome IN ('match', 'mismatch'))
+  );
+  CREATE INDEX link_checks_site_time ON link_checks (site_id, checked_at);
+  CREATE INDEX link_checks_deal_time ON link_checks (deal_id, checked_at);
+
+  CREATE TABLE shopper_reports (
+    id          INTEGER PRIMARY KEY,
+    deal_id     INTEGER NOT NULL REFERENCES deals(id),
+    site_id     INTEGER NOT NULL REFERENCES sites(id),
+    reason      TEXT NOT NULL CHECK (reason IN ('closed_shop', 'wrong_price', 'no_voucher', 'other')),
+    details     TEXT,
+    ip_hash     TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved', 'dismissed')),
+    resolved_at INTEGER,
+    resolved_by INTEGER REFERENCES users(id)
+  );
+  CREATE INDEX shopper_reports_site_time ON shopper_reports (site_id, created_at);
+  CREATE INDEX shopper_reports_deal_time ON shopper_reports (deal_id, created_at);
+  CREATE INDEX shopper_reports_status ON shopper_reports (status, created_at);
+
+  CREATE TABLE credibility_expired (
+    id           INTEGER PRIMARY KEY,
+    crawl_run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+    feed_id      INTEGER NOT NULL REFERENCES feeds(id),
+    site_id      INTEGER NOT NULL REFERENCES sites(id),
+    at           INTEGER NOT NULL,
+    listed       INTEGER NOT NULL,
+    expired      INTEGER NOT NULL,
+    sample_json  TEXT NOT NULL
+  );
+  CREATE INDEX credibility_expired_site_time ON credibility_expired (site_id, at);
+
+  CREATE TABLE credibility_deal_flags (
+    deal_id            INTEGER PRIMARY KEY REFERENCES deals(id),
+    site_id            INTEGER NOT NULL REFERENCES sites(id),
+    offer_median_minor INTEGER,
+    offer_worth_median_minor INTEGER,
+    offer_sites        INTEGER NOT NULL DEFAULT 0,
+    currency           TEXT NOT NULL,
+    reason             TEXT CHECK (reason IN ('worth_above_median', 'implausible_discount')),
+    computed_at        INTEGER NOT NULL
+  );
+  CREATE INDEX credibility_deal_flags_site ON credibility_deal_flags (site_id, reason);
+
+  CREATE TABLE credibility_scores (
+    site_id    INTEGER NOT NULL REFERENCES sites(id),
+    day        TEXT NOT NULL,
+    score      INTEGER,
+    parts_json TEXT NOT NULL,
+    computed_at INTEGER NOT NULL,
+    PRIMARY KEY (site_id, day)
+  );
+
+  CREATE TABLE credibility_alerts (
+    id         INTEGER PRIMARY KEY,
+    site_id    INTEGER NOT NULL REFERENCES sites(id),
+    rule       TEXT NOT NULL,
+    detail     TEXT NOT NULL,
+    opened_at  INTEGER NOT NULL,
+    closed_at  INTEGER,
+    notified_at INTEGER
+  );
+  CREATE UNIQUE INDEX credibility_alerts_open ON credibility_alerts (site_id, rule) WHERE closed_at IS NULL;
+  `,
+  // 13: reconciliation and order pull (issue 5). recon_mappings: how a site's CSV order report
+  // is read, one per site, pre-filled next time. recon_imports: an uploaded report previewed
+  // against the recorded conversions (nothing applied until an operator applies it), with one
+  // recon_import_rows row per order and category, and each row's outcome once applied.
+  // order_pull_sources: a site's order-query URL and its schedule; order_pull_runs: every pull,
+  // its window, counts and error, so a failing partner is visible.
+  `
+  CREATE TABLE recon_mappings (
+    site_id      INTEGER PRIMARY KEY REFERENCES sites(id),
+    mapping_json TEXT NOT NULL,
+    headers_json TEXT NOT NULL,
+    updated_at   INTEGER NOT NULL
+  );
+
+  CREATE TABLE recon_imports (
+    id                 INTEGER PRIMARY KEY,
+    site_id            INTEGER NOT NULL REFERENCES sites(id),
+    file_name          TEXT NOT NULL,
+    charset            TEXT NOT NULL,
+    orders             INTEGER NOT NULL,
+    period_start       INTEGER NOT NULL,
+    period_end         INTEGER NOT NULL,
+    mapping_json       TEXT NOT NULL,
+    status             TEXT NOT NULL DEFAULT 'previewed' CHECK (status IN ('previewed', 'applying', 'applied')),
+    created_by_user_id INTEGER REFERENCES users(id),
+    created_at         INTEGER NOT NULL,
+    applied_at         INTEGER,
+    applied_by_user_id INTEGER REFERENCES users(id)
+  );
+  CREATE INDEX recon_imports_site ON recon_imports (site_id, id);
+
+  CREATE TABLE recon_import_rows (
+    import_id           INTEGER NOT NULL REFERENCES recon_imports(id),
+    position            INTEGER NOT NULL,
+    line                INTEGER,
+    category            TEXT NOT NULL CHECK (category IN ('matched', 'mismatch', 'unknown_click', 'new', 'missing')),
+    order_id            TEXT NOT NULL,
+    click_token         TEXT,
+    amount_minor        INTEGER,
+    currency            TEXT,
+    status              TEXT,
+    occurred_at         INTEGER,
+    portal_status       TEXT,
+    portal_amount_minor INTEGER,
+    portal_currency     TEXT,
+    applicable          INTEGER NOT NULL,
+    problem_code        TEXT,
+    problem             TEXT,
+    outcome             TEXT CHECK (outcome IN ('applied', 'unchanged', 'refused', 'skipped')),
+    outcome_code        TEXT,
+    outcome_message     TEXT,
+    PRIMARY KEY (import_id, position)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE order_pull_sources (
+    site_id           INTEGER PRIMARY KEY REFERENCES sites(id),
+    url               TEXT NOT NULL,
+    interval_minutes  INTEGER NOT NULL CHECK (interval_minutes > 0),
+    window_hours      INTEGER NOT NULL CHECK (window_hours > 0),
+    next_pull_at      INTEGER NOT NULL,
+    last_ok_window_end INTEGER,
+    created_at        INTEGER NOT NULL,
+    updated_at        INTEGER NOT NULL
+  );
+  CREATE INDEX order_pull_sources_due ON order_pull_sources (next_pull_at);
+
+  CREATE TABLE order_pull_runs (
+    id            INTEGER PRIMARY KEY,
+    site_id       INTEGER NOT NULL REFERENCES sites(id),
+    trigger       TEXT NOT NULL CHECK (trigger IN ('schedule', 'manual')),
+    window_start  INTEGER NOT NULL,
+    window_end    INTEGER NOT NULL,
+    started_at    INTEGER NOT NULL,
+    finished_at   INTEGER,
+    outcome       TEXT NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'ok', 'failed')),
+    http_status   INTEGER,
+    format        TEXT CHECK (format IN ('json', 'csv')),
+    orders        INTEGER NOT NULL DEFAULT 0,
+    created       INTEGER NOT NULL DEFAULT 0,
+    updated       INTEGER NOT NULL DEFAULT 0,
+    unchanged     INTEGER NOT NULL DEFAULT 0,
+    refused       INTEGER NOT NULL DEFAULT 0,
+    error_code    TEXT,
+    error_message TEXT,
+    problems_json TEXT
+  );
+  CREATE INDEX order_pull_runs_site ON order_pull_runs (site_id, id);
+  `,
+  // 14: the operators' report rollups (issue 5; src/storage/sqlite/report-rollups.ts explains who
+  // writes them). report_daily: per UTC day (days since 1970-01-01) × site × deal × sub id × city ×
+  // category × currency: click counts on currency '' rows (bots; duplicates that are not bots;
+  // billable), money on the currency's own rows (conversions not rejected and pending/approved sale
+  // amounts by the day they happened; signed commission movements per bucket by the day of their
+  // event). deal_id 0 is commission of no one deal (CPC, written when a month closes). '' is "none"
+  // for sub id, city and category. report_dims_daily: the same sums per day and one dimension
+  // across all sites. The backfill fills both from the raw rows already stored; the triggers keep
+  // the money side current for every writer; the click writer maintains the click side itself.
+  `
+  CREATE TABLE report_daily (
+    day            INTEGER NOT NULL,
+    site_id        INTEGER NOT NULL,
+    deal_id        INTEGER NOT NULL,
+    sub_id         TEXT NOT NULL,
+    city           TEXT NOT NULL,
+    category       TEXT NOT NULL,
+    currency       TEXT NOT NULL,
+    billable       INTEGER NOT NULL DEFAULT 0,
+    bots           INTEGER NOT NULL DEFAULT 0,
+    duplicates     INTEGER NOT NULL DEFAULT 0,
+    conversions    INTEGER NOT NULL DEFAULT 0,
+    sales_minor    INTEGER NOT NULL DEFAULT 0,
+    pending_minor  INTEGER NOT NULL DEFAULT 0,
+    approved_minor INTEGER NOT NULL DEFAULT 0,
+    reversed_minor INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (day, site_id, deal_id, sub_id, city, category, currency)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE report_dims_daily (
+    dim            TEXT NOT NULL CHECK (dim IN ('site', 'category', 'city', 'sub')),
+    day            INTEGER NOT NULL,
+    value          TEXT NOT NULL,
+    currency       TEXT NOT NULL,
+    billable       INTEGER NOT NULL DEFAULT 0,
+    bots           INTEGER NOT NULL DEFAULT 0,
+    duplicates     INTEGER NOT NULL DEFAULT 0,
+    conversions    INTEGER NOT NULL DEFAULT 0,
+    sales_minor    INTEGER NOT NULL DEFAULT 0,
+    pending_minor  INTEGER NOT NULL DEFAULT 0,
+    approved_minor INTEGER NOT NULL DEFAULT 0,
+    reversed_minor INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (dim, day, value, currency)
+  ) WITHOUT ROWID;
+
+  -- Backfill from the raw rows: clicks, then conversions and commission entries together.
+  INSERT INTO report_daily (day, site_id, deal_id, sub_id, city, category, currency, billable, bots, duplicates)
+  SELECT k.created_at / 86400000, k.site_id, k.deal_id, ifnull(k.sub_id, ''), ifnull(k.city, ''), ifnull(d.category, ''), '',
+    sum(NOT k.is_bot AND NOT k.is_duplicate), sum(k.is_bot), sum(k.is_duplicate AND NOT k.is_bot)
+  FROM clicks k JOIN deals d ON d.id = k.deal_id
+  GROUP BY 1, 2, 3, 4, 5, 6;
+
+  INSERT INTO report_daily (day, site_id, deal_id, sub_id, city, category, currency,
+    conversions, sales_minor, pending_minor, approved_minor, reversed_minor)
+  SELECT day, site_id, deal_id, sub_id, city, category, currency, sum(conversions), sum(sales), sum(pending), sum(approved), sum(reversed)
+  FROM (
+    SELECT c.occurred_at / 86400000 AS day, c.site_id, k.deal_id, ifnull(k.sub_id, '') AS sub_id, ifnull(k.city, '') AS city,
+      ifnull(d.category, '') AS category, c.currency, c.status <> 'rejected' AS conversions,
+      CASE WHEN c.kind = 'sale' AND c.status IN ('pending', 'approved') THEN c.amount_minor ELSE 0 END AS sales,
+      0 AS pending, 0 AS approved, 0 AS reversed
+    FROM conversions c JOIN clicks k ON k.id = c.click_id JOIN deals d ON d.id = k.deal_id
+    UNION ALL
+    SELECT e.effective_at / 86400000, e.site_id, ifnull(k.deal_id, 0), ifnull(k.sub_id, ''), ifnull(k.city, ''),
+      ifnull(d.category, ''), e.currency, 0, 0,
+      CASE e.bucket WHEN 'pending' THEN e.amount_minor ELSE 0 END,
+      CASE e.bucket WHEN 'approved' THEN e.amount_minor ELSE 0 END,
+      CASE e.bucket WHEN 'reversed' THEN e.amount_minor ELSE 0 END
+    FROM commission_entries e LEFT JOIN conversions c ON c.id = e.conversion_id
+      LEFT JOIN clicks k ON k.id = c.click_id LEFT JOIN deals d ON d.id = k.deal_id
+  )
+  GROUP BY 1, 2, 3, 4, 5, 6, 7;
+
+  INSERT INTO report_dims_daily (dim, day, value, currency, billable, bots, duplicates, conversions, sales_minor,
+    pending_minor, approved_minor, reversed_minor)
+  SELECT x.dim, r.day,
+    CASE x.dim WHEN 'site' THEN CAST(r.site_id AS TEXT) WHEN 'category' THEN r.category WHEN 'city' THEN r.city ELSE r.sub_id END,
+    r.currency, sum(r.billable), sum(r.bots), sum(r.duplicates), sum(r.conversions), sum(r.sales_minor),
+    sum(r.pending_minor), sum(r.approved_minor), sum(r.reversed_minor)
+  FROM report_daily r CROSS JOIN (SELECT 'site' AS dim UNION ALL SELECT 'category' UNION ALL SELECT 'city' UNION ALL SELECT 'sub') x
+  GROUP BY 1, 2, 3, 4;
+
+  -- Money rows of report_daily carry on to the dimensions (click rows are summed by the click writer).
+  CREATE TRIGGER report_daily_money_insert AFTER INSERT ON report_daily WHEN NEW.currency <> '' BEGIN
+    INSERT INTO report_dims_daily (dim, day, value, currency, conversions, sales_minor, pending_minor, approved_minor, reversed_minor)
+    VALUES
+      ('site', NEW.day, CAST(NEW.site_id AS TEXT), NEW.currency, NEW.conversions, NEW.sales_minor, NEW.pending_minor, NEW.approved_minor, NEW.reversed_minor),
+      ('category', NEW.day, NEW.category, NEW.currency, NEW.conversions, NEW.sales_minor, NEW.pending_minor, NEW.approved_minor, NEW.reversed_minor),
+      ('city', NEW.day, NEW.city, NEW.currency, NEW.conversions, NEW.sales_minor, NEW.pending_minor, NEW.approved_minor, NEW.reversed_minor),
+      ('sub', NEW.day, NEW.sub_id, NEW.currency, NEW.conversions, NEW.sales_minor, NEW.pending_minor, NEW.approved_minor, NEW.reversed_minor)
+    ON CONFLICT (dim, day, value, currency) DO UPDATE SET
+      conversions = conversions + excluded.conversions, sales_minor = sales_minor + excluded.sales_minor,
+      pending_minor = pending_minor + excluded.pending_minor, approved_minor = approved_minor + excluded.approved_minor,
+      reversed_minor = reversed_minor + excluded.reversed_minor;
+  END;
+  CREATE TRIGGER report_daily_money_update AFTER UPDATE ON report_daily WHEN NEW.currency <> '' BEGIN
+    INSERT INTO report_dims_daily (dim, day, value, currency, conversions, sales_minor, pending_minor, approved_minor, reversed_minor)
+    SELECT dim, NEW.day, value, NEW.currency, NEW.conversions - OLD.conversions, NEW.sales_minor - OLD.sales_minor,
+      NEW.pending_minor - OLD.pending_minor, NEW.approved_minor - OLD.approved_minor, NEW.reversed_minor - OLD.reversed_minor
+    FROM (SELECT 'site' AS dim, CAST(NEW.site_id AS TEXT) AS value UNION ALL SELECT 'category', NEW.category
+      UNION ALL SELECT 'city', NEW.city UNION ALL SELECT 'sub', NEW.sub_id)
+    WHERE true
+    ON CONFLICT (dim, day, value, currency) DO UPDATE SET
+      conversions = conversions + excluded.conversions, sales_minor = sales_minor + excluded.sales_minor,
+      pending_minor = pending_minor + excluded.pending_minor, approved_minor = approved_minor + excluded.approved_minor,
+      reversed_minor = reversed_minor + excluded.reversed_minor;
+  END;
+
+  -- A conversion counts on the day it happened, under its click's deal, sub id and city.
+  CREATE TRIGGER report_conversion_insert AFTER INSERT ON conversions BEGIN
+    INSERT INTO report_daily (day, site_id, deal_id, sub_id, city, category, currency, conversions, sales_minor)
+    SELECT NEW.occurred_at / 86400000, NEW.site_id, k.deal_id, ifnull(k.sub_id, ''), ifnull(k.city, ''), ifnull(d.category, ''),
+      NEW.currency, NEW.status <> 'rejected',
+      CASE WHEN NEW.kind = 'sale' AND NEW.status IN ('pending', 'approved') THEN NEW.amount_minor ELSE 0 END
+    FROM clicks k JOIN deals d ON d.id = k.deal_id WHERE k.id = NEW.click_id
+    ON CONFLICT (day, site_id, deal_id, sub_id, city, category, currency) DO UPDATE SET
+      conversions = conversions + excluded.conversions, sales_minor = sales_minor + excluded.sales_minor;
+  END;
+  -- A status or amount change moves the counts of the conversion's own day.
+  CREATE TRIGGER report_conversion_update AFTER UPDATE OF status, amount_minor ON conversions
+  WHEN NEW.status IS NOT OLD.status OR NEW.amount_minor IS NOT OLD.amount_minor BEGIN
+    INSERT INTO report_daily (day, site_id, deal_id, sub_id, city, category, currency, conversions, sales_minor)
+    SELECT NEW.occurred_at / 86400000, NEW.site_id, k.deal_id, ifnull(k.sub_id, ''), ifnull(k.city, ''), ifnull(d.category, ''),
+      NEW.currency, (NEW.status <> 'rejected') - (OLD.status <> 'rejected'),
+      (CASE WHEN NEW.kind = 'sale' AND NEW.status IN ('pending', 'approved') THEN NEW.amount_minor ELSE 0 END)
+        - (CASE WHEN OLD.kind = 'sale' AND OLD.status IN ('pending', 'approved') THEN OLD.amount_minor ELSE 0 END)
+    FROM clicks k JOIN deals d ON d.id = k.deal_id WHERE k.id = NEW.click_id
+    ON CONFLICT (day, site_id, deal_id, sub_id, city, category, currency) DO UPDATE SET
+      conversions = conversions + excluded.conversions, sales_minor = sales_minor + excluded.sales_minor;
+  END;
+  -- A ledger entry counts on the day of its event (CPC entries: the month's last day, deal 0).
+  CREATE TRIGGER report_commission_insert AFTER INSERT ON commission_entries BEGIN
+    INSERT INTO report_daily (day, site_id, deal_id, sub_id, city, category, currency, pending_minor, approved_minor, reversed_minor)
+    SELECT NEW.effective_at / 86400000, NEW.site_id, ifnull(k.deal_id, 0), ifnull(k.sub_id, ''), ifnull(k.city, ''),
+      ifnull(d.category, ''), NEW.currency,
+      CASE NEW.bucket WHEN 'pending' THEN NEW.amount_minor ELSE 0 END,
+      CASE NEW.bucket WHEN 'approved' THEN NEW.amount_minor ELSE 0 END,
+      CASE NEW.bucket WHEN 'reversed' THEN NEW.amount_minor ELSE 0 END
+    FROM (SELECT NEW.conversion_id AS conversion_id) e LEFT JOIN conversions c ON c.id = e.conversion_id
+      LEFT JOIN clicks k ON k.id = c.click_id LEFT JOIN deals d ON d.id = k.deal_id
+    WHERE true
+    ON CONFLICT (day, site_id, deal_id, sub_id, city, category, currency) DO UPDATE SET
+      pending_minor = pending_minor + excluded.pending_minor, approved_minor = approved_minor + excluded.approved_minor,
+      reversed_minor = reversed_minor + excluded.reversed_minor;
+  END;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */
@@ -448,3 +767,6 @@ export function migrate(db: SqliteDatabase): { from: number; to: number } {
 }
 
 export const schemaVersion = migrations.length;
+
+/** One migration's SQL, so a test can re-run a backfill on a database that already holds raw rows. */
+export const migrationSql = (version: number): string => migrations[version - 1] ?? '';

@@ -1,0 +1,63 @@
+// SQL for the `credibility_deal_flags` table: per live deal, the same offer's median price on
+// other sites and whether its "worth" looks inflated. Rewritten whole on every recompute.
+import type { DealFlag, InflationReason, OfferMember } from '../credibility-types';
+import type { SqliteDatabase } from './database';
+
+interface FlagRow {
+  deal_id: number;
+  site_id: number;
+  offer_median_minor: number | null;
+  offer_worth_median_minor: number | null;
+  offer_sites: number;
+  currency: string;
+  reason: InflationReason | null;
+}
+
+export function createCredibilityFlags(db: SqliteDatabase) {
+  // Live deals with a worth, plus every live member of an offer sold by more than one site
+  // (deals_live_offer gives the groups).
+  const members = db.prepare<{ now: number }, { id: number; site_id: number; offer_key: string | null; price_minor: number; value_minor: number | null; currency: string; category: string | null; discount_percent: number | null }>(`
+    SELECT d.id, d.site_id, d.offer_key, d.price_minor, d.value_minor, d.currency, d.category, d.discount_percent
+    FROM deals d JOIN sites s ON s.id = d.site_id
+    WHERE d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now) AND s.status = 'active'
+      AND (d.value_minor IS NOT NULL OR d.offer_key IN (
+        SELECT offer_key FROM deals WHERE removed_at IS NULL AND offer_key IS NOT NULL
+        GROUP BY offer_key HAVING count(DISTINCT site_id) > 1))`);
+  const clear = db.prepare('DELETE FROM credibility_deal_flags');
+  const insert = db.prepare(`INSERT INTO credibility_deal_flags
+    (deal_id, site_id, offer_median_minor, offer_worth_median_minor, offer_sites, currency, reason, computed_at)
+    VALUES (@dealId, @siteId, @offerMedianMinor, @offerWorthMedianMinor, @offerSites, @currency, @reason, @at)`);
+  const all = db.prepare<[], FlagRow>('SELECT * FROM credibility_deal_flags');
+  const inflated = db.prepare<[number, number], { deal_id: number; title: string; reason: InflationReason; value_minor: number | null; price_minor: number; offer_worth_median_minor: number | null; currency: string }>(`
+    SELECT f.deal_id, d.title, f.reason, d.value_minor, d.price_minor, f.offer_worth_median_minor, f.currency
+    FROM credibility_deal_flags f JOIN deals d ON d.id = f.deal_id
+    WHERE f.site_id = ? AND f.reason IS NOT NULL ORDER BY f.deal_id LIMIT ?`);
+  const replace = db.transaction((flags: DealFlag[], at: number) => {
+    clear.run();
+    for (const flag of flags) insert.run({ ...flag, at });
+  });
+
+  return {
+    async offerMembers(now: Date): Promise<OfferMember[]> {
+      return members.all({ now: now.getTime() }).map((row) => ({
+        id: row.id, siteId: row.site_id, offerKey: row.offer_key, priceMinor: row.price_minor, valueMinor: row.value_minor,
+        currency: row.currency, category: row.category, discountPercent: row.discount_percent,
+      }));
+    },
+    async replaceDealFlags(flags: DealFlag[], at: Date): Promise<void> {
+      replace(flags, at.getTime());
+    },
+    async dealFlags(): Promise<Map<number, DealFlag>> {
+      return new Map(all.all().map((row) => [row.deal_id, {
+        dealId: row.deal_id, siteId: row.site_id, offerMedianMinor: row.offer_median_minor,
+        offerWorthMedianMinor: row.offer_worth_median_minor, offerSites: row.offer_sites, currency: row.currency, reason: row.reason,
+      }]));
+    },
+    async inflatedDeals(siteId: number, limit: number) {
+      return inflated.all(siteId, limit).map((row) => ({
+        dealId: row.deal_id, title: row.title, reason: row.reason, valueMinor: row.value_minor, priceMinor: row.price_minor,
+        offerWorthMedianMinor: row.offer_worth_median_minor, currency: row.currency,
+      }));
+    },
+  };
+}
