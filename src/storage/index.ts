@@ -1,5 +1,9 @@
 // Storage entry point: everything outside src/storage reaches the database through here.
 export type * from './types';
 export type * from './revenue-types';
+export type * from './reconciliation-types';
 export type * from './account-types';
+export type * from './report-types';
+export type * from './credibility-types';
+export { REPORT_REASONS } from './credibility-types';
 export { openSqliteStorage as openStorage, migrateSqlite as migrateStorage } from './sqlite/index';

@@ -4,6 +4,9 @@
 import type { Branch, DealRecord, HtmlSelectors } from '../../crawlers/types';
 import type { AuditLogRepository, SessionsRepository, SignInThrottleRepository, SiteApiTokensRepository, UsersRepository } from './account-types';
 import type { RevenueRepository } from './revenue-types';
+import type { OrderPullRepository, ReconciliationRepository } from './reconciliation-types';
+import type { CredibilityRepository } from './credibility-types';
+import type { ReportsRepository } from './report-types';
 
 export type SiteStatus = 'pending' | 'active' | 'suspended' | 'rejected';
 
@@ -37,6 +40,18 @@ export interface NewSite {
   clickParam?: string | null;
   clickTemplate?: string | null;
   status?: SiteStatus;
+}
+
+/** A site as its owner registers it from the pages: it waits for an operator, unverified. */
+export interface NewOwnedSite {
+  slug: string;
+  name: string;
+  homeUrl: string;
+  clickParam: string | null;
+  clickTemplate: string | null;
+  ownerUserId: number;
+  verificationToken: string;
+  now: Date;
 }
 
 export type FeedFormatSetting = 'auto' | string;
@@ -258,6 +273,12 @@ export interface SitesRepository {
   setAttributionWindow(siteId: number, days: number): Promise<void>;
   /** Active sites with their live deal counts, cities and crawl health, for the sites directory. */
   directory(now: Date): Promise<SiteSummary[]>;
+  /** Adds a site a signed-in owner registered (status pending); null when the slug is taken, never an update. */
+  insertOwned(site: NewOwnedSite): Promise<Site | null>;
+  /** The owner's sites, newest first. */
+  listForOwner(ownerUserId: number): Promise<Site[]>;
+  /** Records that the owner proved the domain is theirs (the first time only; later proofs keep it). */
+  markVerified(siteId: number, at: Date): Promise<Site | null>;
 }
 
 export interface FeedsRepository {
@@ -406,11 +427,19 @@ export interface Storage {
   alerts: AlertsRepository;
   /** Postback secrets, conversions, commission terms, the commission ledger and statements. */
   revenue: RevenueRepository;
+  /** Partners' order reports: column mappings, previewed and applied imports. */
+  reconciliation: ReconciliationRepository;
+  /** Partners' order-query URLs and every pull of them. */
+  orderPulls: OrderPullRepository;
   /** Accounts and access: users, sessions, sign-in throttling, the audit log, site API tokens. */
   users: UsersRepository;
   sessions: SessionsRepository;
   signInThrottle: SignInThrottleRepository;
   auditLog: AuditLogRepository;
   siteApiTokens: SiteApiTokensRepository;
+  /** Credibility: link checks, shopper reports, expired listings, deal flags, scores and alerts. */
+  credibility: CredibilityRepository;
+  /** The operators' report rollups: clicks, conversions, sales and commission per day. */
+  reports: ReportsRepository;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@
 import type { ClicksRepository, NewClick, StoredClick } from '../types';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
+import { createClickRollups } from './report-rollups';
 
 /** 12 parameters a row: 32 rows stay far below SQLite's limit on bound parameters. */
 const ROWS_PER_STATEMENT = 32;
@@ -50,6 +51,8 @@ export function createClicksRepository(db: SqliteDatabase): ClicksRepository {
     }
     return statement;
   };
+  // The report rollups are summed from the same batch, in the same transaction (report-rollups.ts).
+  const rollups = createClickRollups(db);
   const insertAll = db.transaction((clicks: NewClick[]) => {
     for (let start = 0; start < clicks.length; start += ROWS_PER_STATEMENT) {
       const end = Math.min(start + ROWS_PER_STATEMENT, clicks.length);
@@ -61,6 +64,7 @@ export function createClicksRepository(db: SqliteDatabase): ClicksRepository {
       }
       insertFor(end - start).run(values);
     }
+    rollups.addClicks(clicks);
   });
   const maxId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM clicks');
   const byId = db.prepare<[number], ClickRow>('SELECT * FROM clicks WHERE id = ?');

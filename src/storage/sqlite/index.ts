@@ -4,12 +4,16 @@ import { createAlertsRepository } from './alerts';
 import { createAuditLogRepository } from './audit-log';
 import { createChangeNotifier } from './change-notifier';
 import { createClicksRepository } from './clicks';
+import { createCredibilityRepository } from './credibility';
 import { createCrawlRunsRepository } from './crawl-runs';
 import { openSqlite } from './database';
 import { createDealSearch } from './deal-search';
 import { createDealsRepository } from './deals';
 import { createFeedsRepository } from './feeds';
 import { migrate } from './migrations';
+import { createOrderPullRepository } from './order-pulls';
+import { createReconciliationRepository } from './reconciliation';
+import { createReportRollupsRepository } from './report-rollups';
 import { createRevenueRepository } from './revenue';
 import { createSessionsRepository } from './sessions';
 import { createSettingsRepository } from './settings';
@@ -35,11 +39,15 @@ export function openSqliteStorage(path: string): Storage {
     settings: createSettingsRepository(db),
     alerts: createAlertsRepository(db),
     revenue: createRevenueRepository(db),
+    reconciliation: createReconciliationRepository(db),
+    orderPulls: createOrderPullRepository(db),
     users: createUsersRepository(db),
     sessions: createSessionsRepository(db),
     signInThrottle: createSignInThrottleRepository(db),
     auditLog: createAuditLogRepository(db),
     siteApiTokens: createSiteApiTokensRepository(db),
+    credibility: createCredibilityRepository(db),
+    reports: createReportRollupsRepository(db),
     async close() {
       if (db.open) db.close();
     },
