@@ -29,6 +29,7 @@ import { dealsPageRoutes } from './web/pages/deals';
 import { favouritesPageRoutes } from './web/pages/favourites';
 import { feedRoutes } from './web/pages/feed';
 import { LANGUAGE_COOKIE, languageRoutes } from './web/pages/language';
+import { operatorPageRoutes } from './web/pages/operator';
 import { operatorAuditPageRoutes } from './web/pages/operator-audit';
 import { sitesPageRoutes } from './web/pages/sites';
 import { contentSecurityPolicy } from './web/security-headers';
@@ -108,6 +109,7 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   await app.register(languageRoutes);
   await app.register(accountPageRoutes);
   await app.register(operatorAuditPageRoutes);
+  await app.register(operatorPageRoutes);
   await app.register(dealsApiRoutes);
   await app.register(sitesApiRoutes);
   await app.register(citiesApiRoutes);
