@@ -8,9 +8,11 @@ import fastifyView from '@fastify/view';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import nunjucks from 'nunjucks';
 import { fileURLToPath } from 'node:url';
+import type { CrawlSettings } from '../crawlers/ingest/crawl-feed';
 import { registerAccess } from './accounts/plugin';
 import { LogMailer } from './alerts/mailer';
 import { AlertService } from './alerts/subscription-service';
+import { crawlSettings } from './config';
 import type { ClickService } from './revenue/click-service';
 import { PostbackService } from './revenue/postback';
 import type { Storage } from './storage';
@@ -31,6 +33,7 @@ import { feedRoutes } from './web/pages/feed';
 import { LANGUAGE_COOKIE, languageRoutes } from './web/pages/language';
 import { operatorPageRoutes } from './web/pages/operator';
 import { operatorAuditPageRoutes } from './web/pages/operator-audit';
+import { ownerPageRoutes } from './web/pages/owner';
 import { sitesPageRoutes } from './web/pages/sites';
 import { contentSecurityPolicy } from './web/security-headers';
 import { dealSchema, errorSchema, facetsSchema, listedDealSchema } from './web/schemas';
@@ -41,6 +44,7 @@ declare module 'fastify' {
     clickService: ClickService;
     alerts: AlertService;
     postbackService: PostbackService;
+    crawlChecks: Pick<CrawlSettings, 'fetch' | 'maxItems' | 'robots'>;
   }
   interface FastifyRequest {
     translator: Translator;
@@ -54,6 +58,11 @@ export interface AppServices {
   alerts?: AlertService;
   /** Signed postbacks; built from storage when not given. */
   postbackService?: PostbackService;
+  /**
+   * Fetches the pages make (the owners' feed preview, domain verification) go through the crawler's
+   * fetcher with these settings; loopback and private addresses only where crawls may reach them.
+   */
+  crawl?: Pick<CrawlSettings, 'fetch' | 'maxItems' | 'robots'>;
 }
 
 const webDir = fileURLToPath(new URL('./web/', import.meta.url));
@@ -84,6 +93,7 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   });
   app.decorate('storage', services.storage);
   app.decorate('clickService', services.clickService);
+  app.decorate('crawlChecks', services.crawl ?? crawlSettings(false));
   app.decorate('postbackService', services.postbackService ?? await PostbackService.create(services.storage));
   app.decorate('alerts', services.alerts ?? await AlertService.create(services.storage, new LogMailer(), 'http://127.0.0.1:3000'));
   app.decorateRequest('translator', {
@@ -109,6 +119,7 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   await app.register(languageRoutes);
   await app.register(accountPageRoutes);
   await app.register(operatorAuditPageRoutes);
+  await app.register(ownerPageRoutes);
   await app.register(operatorPageRoutes);
   await app.register(dealsApiRoutes);
   await app.register(sitesApiRoutes);

@@ -32,9 +32,10 @@ export async function startServer(
   const alertSettings = options.alerts ?? alertSettingsFromEnv();
   const mailer = createMailer(alertSettings);
   const alerts = await AlertService.create(storage, mailer, alertSettings.publicUrl ?? listenOrigin(config.host, config.port));
-  const app = await buildApp({ storage, clickService, alerts }, { logger: options.logger ?? false });
+  const crawl = crawlSettings(config.allowPrivateNetwork);
+  const app = await buildApp({ storage, clickService, alerts, crawl }, { logger: options.logger ?? false });
   app.addHook('onClose', () => writer.drain());
-  const scheduler = new CrawlScheduler(storage, crawlSettings(config.allowPrivateNetwork), {
+  const scheduler = new CrawlScheduler(storage, crawl, {
     ...defaultSchedulerOptions,
     ...options.scheduler,
   });

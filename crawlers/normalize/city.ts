@@ -36,6 +36,11 @@ export function normalizeCity(raw: string | null | undefined): CityMatch {
   return { code, nationwide: false, raw: trimmed };
 }
 
+const knownCodes = new Set(cityTable.cities.map((city) => city.code));
+
+/** True for a code from the table; false for an unknown name normalizeCity kept as it was. */
+export const isKnownCityCode = (code: string): boolean => knownCodes.has(code);
+
 /** Case, width, spaces and punctuation do not matter: "New York" = "new-york" = "NEWYORK". */
 function matchKey(name: string): string {
   return name.normalize('NFKC').toLowerCase().replace(/[\s\-_'’.,·]/g, '');

@@ -131,6 +131,40 @@ export function finishDeal(draft: DealDraft, ctx: ParseContext, position: number
   };
 }
 
+/** Why an item was skipped, as a stable code a page can translate; the reason text stays the record. */
+export type SkipReasonCode =
+  | 'missing_title' | 'missing_url' | 'url_too_long' | 'url_relative' | 'url_invalid' | 'url_not_http'
+  | 'missing_price' | 'price_not_amount' | 'end_before_start' | 'duplicate_id' | 'over_limit' | 'broken_block';
+
+/**
+ * Every reason text the parsers give (finishDeal, collectDeals, resolveHttpUrl, jsonld's broken
+ * blocks), with the code it stands for and its variable part captured as `detail`. Keep in step
+ * with the texts above: test/sites/skip-reasons.test.ts feeds each one through.
+ */
+const SKIP_REASON_PATTERNS: readonly [SkipReasonCode, RegExp][] = [
+  ['missing_title', /^missing title$/],
+  ['missing_url', /^missing deal URL$/],
+  ['url_too_long', /^deal URL is longer than (?<detail>\d+) characters$/],
+  ['url_relative', /^deal URL is relative and the feed URL is unknown$/],
+  ['url_invalid', /^deal URL is not a valid URL$/],
+  ['url_not_http', /^deal URL is not http\(s\)$/],
+  ['missing_price', /^missing price$/],
+  ['price_not_amount', /^price "(?<detail>[\s\S]*)" is not an amount$/],
+  ['end_before_start', /^end time before start time$/],
+  ['duplicate_id', /^same id as an earlier item in the feed$/],
+  ['over_limit', /^over the limit of (?<detail>\d+) items per feed$/],
+  ['broken_block', /^broken JSON-LD block$/],
+];
+
+/** The code of a skip reason, with its variable part (the price text, the limit); null for a text not listed. */
+export function classifySkipReason(reason: string): { code: SkipReasonCode; detail: string | null } | null {
+  for (const [code, pattern] of SKIP_REASON_PATTERNS) {
+    const match = pattern.exec(reason);
+    if (match) return { code, detail: match.groups?.detail ?? null };
+  }
+  return null;
+}
+
 /** Percent off, rounded half up, in integer arithmetic: 68 of 158 → 57. */
 export function discountPercent(priceMinor: number, valueMinor: number | null): number | null {
   if (valueMinor === null || valueMinor <= 0) return null;

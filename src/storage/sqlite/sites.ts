@@ -1,5 +1,5 @@
 // SQL for the `sites` table.
-import type { NewSite, Site, SiteSummary, SitesRepository } from '../types';
+import type { NewOwnedSite, NewSite, Site, SiteSummary, SitesRepository } from '../types';
 import type { ChangeNotifier } from './change-notifier';
 import type { SqliteDatabase } from './database';
 import { toDate, toIso, toOptionalDate } from './time';
@@ -69,6 +69,15 @@ export function createSitesRepository(db: SqliteDatabase, changes?: ChangeNotifi
     'UPDATE sites SET status = @status, status_reason = @reason, updated_at = @now WHERE id = @id RETURNING *');
   const setAttributionWindow = db.prepare<[number, number, number]>(
     'UPDATE sites SET attribution_window_days = ?, updated_at = ? WHERE id = ?');
+  const insertOwned = db.prepare<{ slug: string; name: string; homeUrl: string; clickParam: string | null; clickTemplate: string | null; owner: number; token: string; now: number }, SiteRow>(`
+    INSERT INTO sites (slug, name, home_url, click_param, click_template, status, owner_user_id, verification_token, created_at, updated_at)
+    VALUES (@slug, @name, @homeUrl, @clickParam, @clickTemplate, 'pending', @owner, @token, @now, @now)
+    ON CONFLICT (slug) DO NOTHING
+    RETURNING *`);
+  // Uses the sites_owner index.
+  const forOwner = db.prepare<[number], SiteRow>('SELECT * FROM sites WHERE owner_user_id = ? ORDER BY created_at DESC, id DESC');
+  const markVerified = db.prepare<[number, number, number], SiteRow>(
+    'UPDATE sites SET verified_at = COALESCE(verified_at, ?), updated_at = ? WHERE id = ? RETURNING *');
   // Per active site: live deals and their cities from deals_live_site (site_id, geo, …, ends_at),
   // the index alone; feeds by their (site_id, url) key; runs by crawl_runs_feed. A run still
   // 'running' an hour after it started was cut short by a crash and counts as failed.
@@ -117,6 +126,20 @@ export function createSitesRepository(db: SqliteDatabase, changes?: ChangeNotifi
     },
     async setAttributionWindow(siteId, days) {
       setAttributionWindow.run(days, Date.now(), siteId);
+    },
+    async insertOwned(site: NewOwnedSite) {
+      const row = insertOwned.get({
+        slug: site.slug, name: site.name, homeUrl: site.homeUrl, clickParam: site.clickParam, clickTemplate: site.clickTemplate,
+        owner: site.ownerUserId, token: site.verificationToken, now: site.now.getTime(),
+      });
+      return row ? toSite(row) : null;
+    },
+    async listForOwner(ownerUserId) {
+      return forOwner.all(ownerUserId).map(toSite);
+    },
+    async markVerified(siteId, at) {
+      const row = markVerified.get(at.getTime(), at.getTime(), siteId);
+      return row ? toSite(row) : null;
     },
     async directory(now) {
       const at = now.getTime();
