@@ -22,6 +22,7 @@ import { dealsApiRoutes } from './web/api/deals';
 import { postbackApiRoutes } from './web/api/postback';
 import { sitesApiRoutes } from './web/api/sites';
 import { registerErrorHandlers } from './web/errors';
+import { ResponseCache } from './web/response-cache';
 import { goRoutes } from './web/go';
 import { requestLocale, translator, type Translator } from './web/i18n';
 import { accountPageRoutes } from './web/pages/account';
@@ -44,6 +45,8 @@ declare module 'fastify' {
     clickService: ClickService;
     alerts: AlertService;
     postbackService: PostbackService;
+    /** Anonymous listing pages and /api/deals answers, for a couple of seconds (web/response-cache.ts). */
+    responseCache: ResponseCache;
     crawlChecks: Pick<CrawlSettings, 'fetch' | 'maxItems' | 'robots'>;
   }
   interface FastifyRequest {
@@ -95,6 +98,9 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   app.decorate('clickService', services.clickService);
   app.decorate('crawlChecks', services.crawl ?? crawlSettings(false));
   app.decorate('postbackService', services.postbackService ?? await PostbackService.create(services.storage));
+  const responseCache = new ResponseCache(services.storage.deals);
+  app.decorate('responseCache', responseCache);
+  app.addHook('onClose', async () => responseCache.close());
   app.decorate('alerts', services.alerts ?? await AlertService.create(services.storage, new LogMailer(), 'http://127.0.0.1:3000'));
   app.decorateRequest('translator', {
     getter(this: { headers: Record<string, string | string[] | undefined>; cookies?: Record<string, string | undefined> }) {

@@ -19,6 +19,7 @@ import type { SqliteDatabase } from './database';
 import { createDealBranches } from './deal-branches';
 import { dealColumns, liveDeal, toStoredDeal, type DealRow } from './deal-row';
 import type { ChangeSource } from '../change-watch';
+import { InvalidatedCache } from './invalidated-cache';
 import { ListingCache, defaultListingCacheOptions, type CachedSummary, type ListingCacheOptions } from './listing-cache';
 import { ftsQuery, offerGroupId } from './search-text';
 
@@ -29,6 +30,11 @@ import { ftsQuery, offerGroupId } from './search-text';
  * percent above the cheapest; the group exists when its members come from two or more sites.
  */
 export const GROUP_PRICE_TOLERANCE_PERCENT = 20;
+
+/** The same offer on other sites, as the deal page lists it: the cheapest this many. */
+export const SAME_OFFER_LIMIT = 50;
+const OFFER_SUMMARY_TTL_MS = 30_000;
+const OFFER_SUMMARY_CACHE_SIZE = 20_000;
 
 const DEFAULT_FACET_LIMIT = 50;
 const MAX_FACET_LIMIT = 1000;
@@ -131,10 +137,23 @@ interface ListingStatement {
 // counted, so the cache (FacetCache below) knows when the passing of time changes the answer.
 const horizon = 'min(d.ends_at) AS next_end, min(d.first_seen_at) AS first_seen';
 
+/**
+ * The FROM of a count or facet, naming the covering index that leads on its most selective filter
+ * (city, then category, then sites; else the facet's own column). Left to itself the planner
+ * takes a (geo, category, sort key) index and reads the table for every match: 2 s instead of
+ * 60 ms for a city's 137k deals at 1M (docs/benchmarks.md).
+ */
+function summaryFrom(query: DealQuery, except: FacetName | undefined, own: FacetName | 'count'): string {
+  const has = (name: FacetName) => name !== except && (name === 'sites' ? Boolean(query.sites?.length) : query[name] !== undefined);
+  const lead: FacetName = (['city', 'category', 'sites'] as const).find(has) ?? (own === 'count' || own === 'district' ? 'city' : own);
+  const index = { city: 'deals_live_geo', district: 'deals_live_geo', category: 'deals_live_category', sites: 'deals_live_site' }[lead];
+  return `FROM deals d INDEXED BY ${index} JOIN sites s ON s.id = d.site_id`;
+}
+
 function facetStatement(query: DealQuery, name: Exclude<FacetName, 'city'>, column: string, groupBy: string): ListingStatement {
   const where = whereFor(query, name);
   return {
-    sql: `SELECT ${column} AS value, count(*) AS count, ${horizon} ${from}
+    sql: `SELECT ${column} AS value, count(*) AS count, ${horizon} ${summaryFrom(query, name, name)}
       WHERE ${where.sql} AND ${column} IS NOT NULL
       GROUP BY ${groupBy} ORDER BY count DESC, value LIMIT @facetLimit`,
     params: { ...where.params, facetLimit: facetLimitOf(query) },
@@ -175,9 +194,9 @@ export function listingStatements(query: DealQuery, options: { scanSortIndex?: b
   }
   return {
     page,
-    count: { sql: `SELECT count(*) AS total, ${horizon} ${from} WHERE ${filter}`, params: where.params },
+    count: { sql: `SELECT count(*) AS total, ${horizon} ${summaryFrom(query, undefined, 'count')} WHERE ${filter}`, params: where.params },
     cities: {
-      sql: `SELECT d.geo AS value, count(*) AS count, ${horizon} ${from}\n  WHERE ${cities.sql} AND d.geo IS NOT NULL GROUP BY d.geo`,
+      sql: `SELECT d.geo AS value, count(*) AS count, ${horizon} ${summaryFrom(query, 'city', 'city')}\n  WHERE ${cities.sql} AND d.geo IS NOT NULL GROUP BY d.geo`,
       params: cities.params,
     },
     // Districts only mean something inside one city; across the country they would cost a scan of every deal.
@@ -229,40 +248,23 @@ ${arms.join('\nUNION ALL\n')}`,
 const facetLimitOf = (query: DealQuery) =>
   Math.min(MAX_FACET_LIMIT, Math.max(1, Math.trunc(query.facetLimit ?? DEFAULT_FACET_LIMIT)));
 
-interface GroupMemberRow {
-  id: number;
-  site_id: number;
-  price_minor: number;
-  currency: string;
-}
-
-interface OfferGroup {
-  id: string;
+/** What the listing needs of one offer key: its cheapest live price and how many sites sell within tolerance of it. */
+interface OfferSummary {
+  key: string;
   lowestPriceMinor: number;
   currency: string;
-  memberIds: Set<number>;
+  /** Sites with a live deal of the key priced at most GROUP_PRICE_TOLERANCE_PERCENT above the cheapest. */
   siteCount: number;
 }
 
-/** The group of one offer key from its live deals (cheapest first), or null when it spans one site. */
-function groupOf(key: string, live: GroupMemberRow[]): OfferGroup | null {
-  const cheapest = live[0];
-  if (!cheapest) return null;
-  const members = live.filter((row) => row.price_minor * 100 <= cheapest.price_minor * (100 + GROUP_PRICE_TOLERANCE_PERCENT));
-  const siteCount = new Set(members.map((row) => row.site_id)).size;
-  if (siteCount < 2) return null;
-  return {
-    id: offerGroupId(key),
-    lowestPriceMinor: cheapest.price_minor,
-    currency: cheapest.currency,
-    memberIds: new Set(members.map((row) => row.id)),
-    siteCount,
-  };
-}
+/** A live deal of the key is a member of its group when priced within tolerance of the cheapest. */
+const withinTolerance = (priceMinor: number, lowestPriceMinor: number) =>
+  priceMinor * 100 <= lowestPriceMinor * (100 + GROUP_PRICE_TOLERANCE_PERCENT);
 
-const listedGroup = (group: OfferGroup | null, dealId: number): ListedDeal['group'] =>
-  group && group.memberIds.has(dealId)
-    ? { id: group.id, siteCount: group.siteCount, lowestPriceMinor: group.lowestPriceMinor, currency: group.currency }
+/** The group a live deal belongs to: its key's summary, when that spans two sites and the deal is within tolerance. */
+const listedGroup = (summary: OfferSummary | null | undefined, priceMinor: number): ListedDeal['group'] =>
+  summary && summary.siteCount >= 2 && withinTolerance(priceMinor, summary.lowestPriceMinor)
+    ? { id: offerGroupId(summary.key), siteCount: summary.siteCount, lowestPriceMinor: summary.lowestPriceMinor, currency: summary.currency }
     : null;
 
 /** Above this many matches per page row wanted, a search page walks the sort's index (see listingStatements). */
@@ -283,17 +285,25 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
     return statement;
   };
 
-  // Offer groups of a page: one statement for every key on it, each key a seek on
-  // deals_live_offer giving its live deals in price order; only the columns a group needs.
-  const pageMembers = db.prepare<{ keys: string; now: number }, GroupMemberRow & { offer_key: string }>(`
-    SELECT d.offer_key, d.id, d.site_id, d.price_minor, d.currency ${from}
-    WHERE d.offer_key IN (SELECT value FROM json_each(@keys)) AND ${liveDeal('d', 's')}
-    ORDER BY d.offer_key, d.price_minor, d.id`);
-  // Uses deals_live_offer: one seek per key, the key's live deals in price order.
-  const offerMembers = db.prepare<{ key: string; now: number }, GroupMemberRow & DealRow>(`
+  // Offer summaries of a page's keys in one statement. Per key: the cheapest live deal (a walk of
+  // deals_live_offer in price order that stops at the first live row), then the distinct sites
+  // among the live deals up to the tolerance above it (a range of the same index).
+  const offerSummaries = db.prepare<{ keys: string; now: number }, { offer_key: string; low: number; currency: string; site_count: number }>(`
+    WITH lows AS (
+      SELECT k.value AS offer_key, (SELECT d.id ${from} WHERE d.offer_key = k.value AND ${liveDeal('d', 's')}
+        ORDER BY d.price_minor, d.id LIMIT 1) AS low_id
+      FROM json_each(@keys) k)
+    SELECT lows.offer_key, l.price_minor AS low, l.currency,
+      (SELECT count(DISTINCT m.site_id) FROM deals m JOIN sites ms ON ms.id = m.site_id
+        WHERE m.offer_key = lows.offer_key AND ${liveDeal('m', 'ms')}
+          AND m.price_minor * 100 <= l.price_minor * ${100 + GROUP_PRICE_TOLERANCE_PERCENT}) AS site_count
+    FROM lows JOIN deals l ON l.id = lows.low_id`);
+  // Other sites' live deals of one key within the tolerance, cheapest first (deals_live_offer).
+  const sameOfferDeals = db.prepare<{ key: string; now: number; siteId: number; lowest: number }, DealRow>(`
     SELECT ${dealColumns} ${from}
-    WHERE d.offer_key = @key AND ${liveDeal('d', 's')}
-    ORDER BY d.price_minor, d.id`);
+    WHERE d.offer_key = @key AND ${liveDeal('d', 's')} AND d.site_id <> @siteId
+      AND d.price_minor * 100 <= @lowest * ${100 + GROUP_PRICE_TOLERANCE_PERCENT}
+    ORDER BY d.price_minor, d.id LIMIT ${SAME_OFFER_LIMIT}`);
   const byId = db.prepare<[number], DealRow & { site_status: string }>(
     `SELECT ${dealColumns}, s.status AS site_status ${from} WHERE d.id = ?`);
   // Uses deal_price_history_deal.
@@ -313,7 +323,33 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
     return liveDealsCount;
   };
 
-  const membersOf = (key: string, now: number) => offerMembers.all({ key, now });
+  // Summaries change when a crawl commits (the change watch empties the cache) and as deals end:
+  // an entry is recomputed after OFFER_SUMMARY_TTL_MS, so a group may count a deal that ended
+  // within that time.
+  // Entries also remember the `now` they were computed for: a query for another moment (a test,
+  // a digest for yesterday) more than the TTL away computes its own.
+  const summaries = new InvalidatedCache<{ at: number; summary: OfferSummary | null }>(changes, {
+    maxEntries: OFFER_SUMMARY_CACHE_SIZE, versionCheckMs: cacheOptions.versionCheckMs, ttlMs: OFFER_SUMMARY_TTL_MS,
+  });
+
+  /** Summaries of the given keys (null for a key with no live deal), from the cache or one statement for the rest. */
+  function summariesOf(keys: string[], now: number): Map<string, OfferSummary | null> {
+    summaries.refresh();
+    const found = new Map<string, OfferSummary | null>();
+    const missing: string[] = [];
+    for (const key of new Set(keys)) {
+      const cached = summaries.get(key);
+      if (cached === undefined || Math.abs(cached.at - now) >= OFFER_SUMMARY_TTL_MS) missing.push(key); else found.set(key, cached.summary);
+    }
+    if (missing.length > 0) {
+      for (const key of missing) found.set(key, null);
+      for (const row of offerSummaries.all({ keys: JSON.stringify(missing), now })) {
+        found.set(row.offer_key, { key: row.offer_key, lowestPriceMinor: row.low, currency: row.currency, siteCount: row.site_count });
+      }
+      for (const key of missing) summaries.set(key, { at: now, summary: found.get(key)! });
+    }
+    return found;
+  }
 
   const run = (statement: ListingStatement | undefined) =>
     statement ? prepared(statement.sql).all(statement.params) : [];
@@ -374,19 +410,11 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
   }
 
   function withGroups(rows: DealRow[], now: number): ListedDeal[] {
-    const keys = [...new Set(rows.map((row) => row.offer_key).filter((key): key is string => key !== null))];
-    const members = new Map<string, GroupMemberRow[]>();
-    if (keys.length > 0) {
-      for (const member of pageMembers.all({ keys: JSON.stringify(keys), now })) {
-        let list = members.get(member.offer_key);
-        if (!list) members.set(member.offer_key, (list = []));
-        list.push(member);
-      }
-    }
-    const groups = new Map(keys.map((key) => [key, groupOf(key, members.get(key) ?? [])]));
+    const keys = rows.map((row) => row.offer_key).filter((key): key is string => key !== null);
+    const summaryOf = keys.length > 0 ? summariesOf(keys, now) : new Map<string, OfferSummary | null>();
     return rows.map((row) => ({
       ...toStoredDeal(row),
-      group: row.offer_key === null ? null : listedGroup(groups.get(row.offer_key) ?? null, row.id),
+      group: row.offer_key === null ? null : listedGroup(summaryOf.get(row.offer_key), row.price_minor),
     }));
   }
 
@@ -407,16 +435,11 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
       if (!row) return null;
       const at = now.getTime();
       const live = row.removed_at === null && (row.ends_at === null || row.ends_at > at) && row.site_status === 'active';
-      const members = row.offer_key === null ? [] : membersOf(row.offer_key, at);
-      const group = row.offer_key === null ? null : groupOf(row.offer_key, members);
-      const cheapest = members[0];
+      const summary = row.offer_key === null ? null : summariesOf([row.offer_key], at).get(row.offer_key) ?? null;
       // Other sites' live deals of the offer within the group's price tolerance, cheapest first;
       // shown for an ended deal too, so its page can point to where the offer still runs.
-      const sameOffer: StoredDeal[] = cheapest
-        ? members
-          .filter((member) => member.site_id !== row.site_id
-            && member.price_minor * 100 <= cheapest.price_minor * (100 + GROUP_PRICE_TOLERANCE_PERCENT))
-          .map(toStoredDeal)
+      const sameOffer: StoredDeal[] = summary
+        ? sameOfferDeals.all({ key: summary.key, now: at, siteId: row.site_id, lowest: summary.lowestPriceMinor }).map(toStoredDeal)
         : [];
       const priceHistory: PricePoint[] = history.all(id).map((point) => ({
         observedAt: new Date(point.observed_at).toISOString(),
@@ -426,7 +449,7 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
         soldOut: point.sold_out === 1,
       }));
       return {
-        ...toStoredDeal(row), group: live ? listedGroup(group, id) : null, branches: branches.forDeal(id), priceHistory, sameOffer, live,
+        ...toStoredDeal(row), group: live ? listedGroup(summary, row.price_minor) : null, branches: branches.forDeal(id), priceHistory, sameOffer, live,
       };
     },
   };

@@ -56,13 +56,18 @@ export async function dealsApiRoutes(app: FastifyInstance): Promise<void> {
         400: { $ref: 'error#' },
       },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const query: DealQuery = toApiDealQuery(request.query, new Date());
     if (query.priceMin !== undefined && query.priceMax !== undefined && query.priceMin > query.priceMax) {
       throw new HttpError(400, 'DN_ERR_INVALID_REQUEST', 'querystring/priceMin must not be above priceMax');
     }
-    const result = await app.storage.deals.search(query);
-    return { deals: result.deals.map(withClickUrl), page: query.page, pageSize: query.pageSize, total: result.total, facets: result.facets };
+    // The answer depends on the query string alone: cached by URL, serialised once (web/response-cache.ts).
+    const answer = await app.responseCache.through(`api\n${request.url}`, async () => {
+      const result = await app.storage.deals.search(query);
+      const body = { deals: result.deals.map(withClickUrl), page: query.page, pageSize: query.pageSize, total: result.total, facets: result.facets };
+      return { body: reply.serialize(body) as string, contentType: 'application/json; charset=utf-8' };
+    });
+    return reply.type(answer.contentType).send(answer.body);
   });
 
   app.get<{ Params: { id: number } }>('/api/deals/:id', {

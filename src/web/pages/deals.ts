@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toDealCard } from '../deal-card';
 import type { DealListingQuery } from '../deal-listing-query';
-import { dropEmptyFields, listingParams, listingQuerystring, listingSearch, toDealQuery } from '../listing-query';
+import { dropEmptyFields, listingParams, listingQuerystring, listingSearch, toDealQuery, type ListingParams } from '../listing-query';
 import { listingFilters, listingHeading, pager } from '../listing-view';
 import { pageContext, shopperCookie, varyByShopper } from '../page-context';
 
@@ -32,24 +32,37 @@ export async function dealsPageRoutes(app: FastifyInstance): Promise<void> {
     preValidation: dropEmptyFields,
   }, async (request, reply) => {
     const params = listingParams(request.query, chosenCity(request, reply));
-    const now = new Date();
-    const result = await app.storage.deals.search(toDealQuery(params, now));
-    const tr = request.translator;
-    // Only the sites the filter shows: the facet's values and the ones already chosen.
-    const siteNames = await app.storage.sites.namesBySlug([...result.facets.sites.map((facet) => facet.value), ...(params.site ?? [])]);
-    const filters = listingFilters(params, result.facets, siteNames, tr);
-    return varyByShopper(reply).view('deals.njk', {
-      ...pageContext(request),
-      params,
-      heading: listingHeading(params, result.total, tr),
-      deals: result.deals.map((deal) => toDealCard(deal, tr, now)),
-      total: result.total,
-      filters,
-      pager: pager(params, result),
-      feedHref: `/feed.atom${listingSearch(params, { page: undefined, pageSize: undefined })}`,
-      clearHref: `/${listingSearch({ sort: params.sort, page: 1, pageSize: params.pageSize, city: params.city })}`,
-      allCitiesHref: `/?city=`,
-      alertsDeliver: app.alerts.mailer.delivers,
-    });
+    varyByShopper(reply);
+    if (request.user) return reply.view('deals.njk', await listingView(app, request, params));
+    // Everything the page depends on besides the data: the URL as asked (the language switch
+    // links back to it), the language, and the remembered city when the URL names none.
+    const key = `${request.translator.locale}\n${params.city ?? ''}\n${request.url}`;
+    const page = await app.responseCache.through(key, async () => ({
+      body: await app.view('deals.njk', await listingView(app, request, params)),
+      contentType: 'text/html; charset=utf-8',
+    }));
+    return reply.type(page.contentType).send(page.body);
   });
+}
+
+/** The listing template's data for one request. */
+async function listingView(app: FastifyInstance, request: FastifyRequest, params: ListingParams) {
+  const now = new Date();
+  const result = await app.storage.deals.search(toDealQuery(params, now));
+  const tr = request.translator;
+  // Only the sites the filter shows: the facet's values and the ones already chosen.
+  const siteNames = await app.storage.sites.namesBySlug([...result.facets.sites.map((facet) => facet.value), ...(params.site ?? [])]);
+  return {
+    ...pageContext(request),
+    params,
+    heading: listingHeading(params, result.total, tr),
+    deals: result.deals.map((deal) => toDealCard(deal, tr, now)),
+    total: result.total,
+    filters: listingFilters(params, result.facets, siteNames, tr),
+    pager: pager(params, result),
+    feedHref: `/feed.atom${listingSearch(params, { page: undefined, pageSize: undefined })}`,
+    clearHref: `/${listingSearch({ sort: params.sort, page: 1, pageSize: params.pageSize, city: params.city })}`,
+    allCitiesHref: `/?city=`,
+    alertsDeliver: app.alerts.mailer.delivers,
+  };
 }

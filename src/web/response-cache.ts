@@ -1,0 +1,62 @@
+// Finished answers of the busiest public reads (the listing page and GET /api/deals), kept for a
+// couple of seconds: a popular listing is asked for many times a second, and rendering it again
+// for each visitor is most of its cost (docs/benchmarks.md).
+//
+// How stale an answer can be: emptied at once when this process commits a crawl or changes a
+// site (the deals repository's change listener), within 100 ms of another process's commit
+// (data_version), and at most `ttlMs` old otherwise, so a deal that ended that recently may still
+// be on it (the /go redirect and the deal page check liveness themselves).
+//
+// Only answers that are the same for everyone with the same key belong here: callers skip it for
+// signed-in users, whose pages carry their name and a CSRF token.
+import type { ChangeSource } from '../storage/change-watch';
+import { InvalidatedCache } from '../storage/sqlite/invalidated-cache';
+
+export interface CachedResponse {
+  body: string;
+  contentType: string;
+}
+
+export interface ResponseCacheOptions {
+  maxEntries: number;
+  ttlMs: number;
+  versionCheckMs: number;
+}
+
+export const defaultResponseCacheOptions: ResponseCacheOptions = { maxEntries: 500, ttlMs: 2_000, versionCheckMs: 100 };
+
+export class ResponseCache {
+  private readonly entries: InvalidatedCache<CachedResponse>;
+  /** Answers being computed: concurrent requests for one key wait for the same one. */
+  private readonly pending = new Map<string, Promise<CachedResponse>>();
+
+  constructor(source: ChangeSource | null, options: ResponseCacheOptions = defaultResponseCacheOptions) {
+    this.entries = new InvalidatedCache(source, options);
+  }
+
+  /** The cached answer for `key`, or the one `compute` makes (then cached). */
+  async through(key: string, compute: () => Promise<CachedResponse>): Promise<CachedResponse> {
+    this.entries.refresh();
+    const cached = this.entries.get(key);
+    if (cached) return cached;
+    let computing = this.pending.get(key);
+    if (!computing) {
+      const generation = this.entries.generation;
+      computing = compute().then((response) => {
+        // Computed from what was there before a change: answer with it, but do not keep it.
+        if (this.entries.generation === generation) this.entries.set(key, response);
+        return response;
+      }).finally(() => this.pending.delete(key));
+      this.pending.set(key, computing);
+    }
+    return computing;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  close(): void {
+    this.entries.close();
+  }
+}
