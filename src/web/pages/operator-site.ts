@@ -12,16 +12,20 @@ import { requireOperator } from '../../accounts/guards';
 import { parseTermText, type TermProblem } from '../../revenue/term-input';
 import { CommissionTermService } from '../../revenue/term-service';
 import { decisionsFrom, REASON_MAX_LENGTH, SiteStatusService, type SiteDecision } from '../../sites/site-status';
+import { previewFeed } from '../../sites/validation-preview';
 import type { CommissionTerm, Site } from '../../storage';
 import { HttpError } from '../errors';
 import { fieldErrors, hasErrors, type FieldErrors } from '../form-errors';
 import type { MessageKey, Translator } from '../i18n';
 import { pageContext } from '../page-context';
+import { feedPreviewView, type FeedPreviewView } from './owner-preview-view';
 import { formCsrf, operatorPage, seconds, shownTime, STATUS_MESSAGES } from './operator-view';
 
 const HISTORY_ENTRIES = 50;
 const RUNS_PER_FEED = 10;
 export const ATTRIBUTION_MAX_DAYS = 365;
+/** Each preview is a fetch of someone else's server: as many a minute as the owners get. */
+export const PREVIEWS_PER_MINUTE = 10;
 
 const DECISIONS: readonly SiteDecision[] = ['approve', 'reject', 'suspend', 'reactivate'];
 const DONE = [...DECISIONS, 'term', 'attribution'] as const;
@@ -65,8 +69,7 @@ interface Extras {
   errors?: FieldErrors;
   /** What the operator typed, shown again with the errors. */
   values?: Record<string, string>;
-  /** The validation preview's view, once src/sites/validation-preview.ts is in. */
-  preview?: unknown;
+  preview?: FeedPreviewView;
   done?: Done;
 }
 
@@ -245,6 +248,21 @@ export async function operatorSitePageRoutes(app: FastifyInstance): Promise<void
       });
     }
     return operatorPage(reply).redirect(`/operator/sites/${site.id}?done=attribution`, 303);
+  });
+
+  app.post<{ Params: { siteId: number }; Body: PreviewBody }>('/operator/sites/:siteId/preview', {
+    preHandler: requireOperator,
+    config: { rateLimit: { max: PREVIEWS_PER_MINUTE, timeWindow: 60_000 } },
+    schema: { params: siteParams, body: { type: 'object', required: ['feedId'], properties: { _csrf: csrf, feedId: { type: 'integer', minimum: 1 } } } },
+  }, async (request, reply) => {
+    const site = await siteOr404(request.params.siteId);
+    const feed = await app.storage.feeds.findById(request.body.feedId);
+    if (!feed || feed.siteId !== site.id) throw new HttpError(404, 'DN_ERR_FEED_NOT_FOUND', 'This site has no such feed.');
+    const preview = await previewFeed(
+      { feedUrl: feed.url, format: feed.format, timeZone: feed.timeZone, clockOffsetSeconds: feed.clockOffsetSeconds, selectors: feed.selectors },
+      app.crawlChecks,
+    );
+    return show(request, reply, site, { preview: feedPreviewView(preview, request.translator, site.name) });
   });
 }
 

@@ -2,9 +2,11 @@
 // failing, paused and slow feeds) and the way to every operator page. Registers the operator
 // pages that take forms, under one form-body parser.
 import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { requireOperator } from '../../accounts/guards';
 import { feedHealth } from '../../sites/feed-health';
+import { HttpError } from '../errors';
 import type { MessageKey } from '../i18n';
 import { pageContext } from '../page-context';
 import { operatorCrawlHealthPageRoutes } from './operator-crawl-health';
@@ -26,6 +28,12 @@ const SECTIONS: { href: string; title: MessageKey; text: MessageKey }[] = [
 
 export async function operatorPageRoutes(app: FastifyInstance): Promise<void> {
   await app.register(fastifyFormbody, { bodyLimit: 16_384 });
+  // Per route, where a form costs the server a fetch (the validation preview).
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (request, context) =>
+      new HttpError(context.statusCode, 'DN_ERR_RATE_LIMITED', request.translator.t('operator.rateLimited')),
+  });
 
   app.get('/operator', {
     preHandler: requireOperator, schema: { querystring: { type: 'object', properties: {}, additionalProperties: false } },
