@@ -13,6 +13,7 @@ import { registerAccess } from './accounts/plugin';
 import { LogMailer } from './alerts/mailer';
 import { AlertService } from './alerts/subscription-service';
 import { crawlSettings } from './config';
+import { CredibilityService } from './credibility/service';
 import type { ClickService } from './revenue/click-service';
 import { PostbackService } from './revenue/postback';
 import type { Storage } from './storage';
@@ -36,6 +37,10 @@ import { operatorPageRoutes } from './web/pages/operator';
 import { operatorAuditPageRoutes } from './web/pages/operator-audit';
 import { ownerPageRoutes } from './web/pages/owner';
 import { sitesPageRoutes } from './web/pages/sites';
+import { credibilityOwnerRoutes } from './web/pages/credibility-owner';
+import { credibilityReportRoutes } from './web/pages/credibility-reports';
+import { registerCredibilityLocals } from './web/pages/credibility-view';
+import { operatorCredibilityRoutes } from './web/pages/operator-credibility';
 import { contentSecurityPolicy } from './web/security-headers';
 import { dealSchema, errorSchema, facetsSchema, listedDealSchema } from './web/schemas';
 
@@ -45,6 +50,7 @@ declare module 'fastify' {
     clickService: ClickService;
     alerts: AlertService;
     postbackService: PostbackService;
+    credibility: CredibilityService;
     /** Anonymous listing pages and /api/deals answers, for a couple of seconds (web/response-cache.ts). */
     responseCache: ResponseCache;
     crawlChecks: Pick<CrawlSettings, 'fetch' | 'maxItems' | 'robots'>;
@@ -61,6 +67,8 @@ export interface AppServices {
   alerts?: AlertService;
   /** Signed postbacks; built from storage when not given. */
   postbackService?: PostbackService;
+  /** Credibility scores, flags and reports; built from storage when not given. */
+  credibility?: CredibilityService;
   /**
    * Fetches the pages make (the owners' feed preview, domain verification) go through the crawler's
    * fetcher with these settings; loopback and private addresses only where crawls may reach them.
@@ -102,6 +110,7 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   app.decorate('responseCache', responseCache);
   app.addHook('onClose', async () => responseCache.close());
   app.decorate('alerts', services.alerts ?? await AlertService.create(services.storage, new LogMailer(), 'http://127.0.0.1:3000'));
+  app.decorate('credibility', services.credibility ?? await CredibilityService.create(services.storage));
   app.decorateRequest('translator', {
     getter(this: { headers: Record<string, string | string[] | undefined>; cookies?: Record<string, string | undefined> }) {
       const header = this.headers['accept-language'];
@@ -115,6 +124,8 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   registerErrorHandlers(app);
   // Sessions (request.user), CSRF on every state-changing route, the account services: before any route.
   await registerAccess(app, services.storage);
+  // Credibility badges and the report form's token, for every page's templates.
+  registerCredibilityLocals(app);
 
   await app.register(dealsPageRoutes);
   await app.register(dealDetailPageRoutes);
@@ -125,6 +136,9 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   await app.register(languageRoutes);
   await app.register(accountPageRoutes);
   await app.register(operatorAuditPageRoutes);
+  await app.register(credibilityReportRoutes);
+  await app.register(operatorCredibilityRoutes);
+  await app.register(credibilityOwnerRoutes);
   await app.register(ownerPageRoutes);
   await app.register(operatorPageRoutes);
   await app.register(dealsApiRoutes);

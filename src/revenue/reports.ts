@@ -1,0 +1,209 @@
+// Operators' reports from the daily rollups: per period (UTC day, ISO week from Monday, calendar
+// month) and one grouping (site, deal, category, city, sub id), over a date range, optionally one
+// site. Every money figure stays in its own currency: a group with sales in CNY and USD has two
+// money lines, never a converted sum.
+//
+//   billable clicks     clicks neither a bot nor a repeat (see click-guard.ts, visitor.ts)
+//   filtered clicks     bots (isbot, no user agent, HEAD) and duplicates (a repeat within 30 min);
+//                       requests refused for rate limiting (429) were never clicks and are not here
+//   conversions         conversions that happened in the period, rejected ones left out
+//   conversion rate     conversions ÷ billable clicks
+//   sales               sale amounts of the period's pending and approved conversions
+//   commission          pending + approved + reversed ledger movements dated in the period: what the
+//                       period's events earned, net of reversals and rejections
+//   EPC                 commission ÷ billable clicks, in minor units (fractional)
+// Periods at the edges of the range cover only its days (a week cut by `from` starts there).
+import type { ReportGrain, ReportGroupBy, RollupRow, Storage } from '../storage';
+import { RevenueError } from './errors';
+
+export const REPORT_GRAINS: readonly ReportGrain[] = ['day', 'week', 'month'];
+export const REPORT_GROUPS: readonly ReportGroupBy[] = ['site', 'deal', 'category', 'city', 'sub'];
+/** Longest range one report covers, in days. */
+export const MAX_REPORT_DAYS = 400;
+const DAY_MS = 86_400_000;
+
+export interface ReportRequest {
+  grain: ReportGrain;
+  groupBy: ReportGroupBy;
+  /** YYYY-MM-DD, UTC, both included. */
+  from: string;
+  to: string;
+  /** A site's slug, or null for every site. */
+  site: string | null;
+}
+
+export interface ReportMoney {
+  currency: string;
+  salesMinor: number;
+  commissionPendingMinor: number;
+  commissionApprovedMinor: number;
+  commissionReversedMinor: number;
+  commissionMinor: number;
+  /** Commission per billable click in minor units; null without billable clicks. */
+  epcMinor: number | null;
+}
+
+export interface ReportFigures {
+  billableClicks: number;
+  filteredClicks: { bot: number; duplicate: number; total: number };
+  conversions: number;
+  /** Conversions ÷ billable clicks; null without billable clicks. */
+  conversionRate: number | null;
+  money: ReportMoney[];
+}
+
+export interface ReportLine extends ReportFigures {
+  /** `2026-11-02` (day), `2026-W45` (ISO week), `2026-11` (month). */
+  period: string;
+  /** The period's first day inside the range. */
+  periodStart: string;
+  /** Site slug, deal id, category slug, city code or sub id; '' for none. */
+  key: string;
+  /** Site name or deal title; otherwise the key itself (pages translate categories and cities). */
+  label: string;
+}
+
+export interface Report {
+  request: ReportRequest;
+  lines: ReportLine[];
+  totals: ReportFigures;
+  /** Commission per period, per currency: the revenue chart. */
+  revenue: { period: string; periodStart: string; money: { currency: string; commissionMinor: number }[] }[];
+  /** Sites with the most commission over the whole range, per currency (at most 10 each). */
+  topSites: { currency: string; sites: { key: string; label: string; commissionMinor: number }[] }[];
+}
+
+export const dayNumber = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+export const dayText = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** ISO 8601 week label of a Monday: the week belongs to the year of its Thursday. */
+function isoWeek(monday: number): string {
+  const thursday = new Date((monday + 3) * DAY_MS);
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((monday + 3 - Date.UTC(year, 0, 1) / DAY_MS) / 7) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+export function periodLabel(grain: ReportGrain, periodDay: number): string {
+  if (grain === 'week') return isoWeek(periodDay);
+  const text = dayText(periodDay);
+  return grain === 'month' ? text.slice(0, 7) : text;
+}
+
+function validDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && dayText(dayNumber(text)) === text;
+}
+
+interface Sums {
+  billable: number;
+  bots: number;
+  duplicates: number;
+  conversions: number;
+  money: Map<string, { sales: number; pending: number; approved: number; reversed: number }>;
+}
+
+const emptySums = (): Sums => ({ billable: 0, bots: 0, duplicates: 0, conversions: 0, money: new Map() });
+
+function addRow(sums: Sums, row: RollupRow): void {
+  sums.billable += row.billable;
+  sums.bots += row.bots;
+  sums.duplicates += row.duplicates;
+  sums.conversions += row.conversions;
+  if (row.currency === '') return;
+  const money = sums.money.get(row.currency) ?? { sales: 0, pending: 0, approved: 0, reversed: 0 };
+  money.sales += row.salesMinor;
+  money.pending += row.pendingMinor;
+  money.approved += row.approvedMinor;
+  money.reversed += row.reversedMinor;
+  sums.money.set(row.currency, money);
+}
+
+function figures(sums: Sums): ReportFigures {
+  const perClick = (value: number) => (sums.billable > 0 ? value / sums.billable : null);
+  return {
+    billableClicks: sums.billable,
+    filteredClicks: { bot: sums.bots, duplicate: sums.duplicates, total: sums.bots + sums.duplicates },
+    conversions: sums.conversions,
+    conversionRate: perClick(sums.conversions),
+    money: [...sums.money.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, m]) => {
+      const commission = m.pending + m.approved + m.reversed;
+      return {
+        currency, salesMinor: m.sales, commissionPendingMinor: m.pending, commissionApprovedMinor: m.approved,
+        commissionReversedMinor: m.reversed, commissionMinor: commission, epcMinor: perClick(commission),
+      };
+    }),
+  };
+}
+
+/** Checks the request and turns it into days and a site id; coded errors for the route to answer. */
+async function resolve(storage: Storage, request: ReportRequest) {
+  if (!validDate(request.from) || !validDate(request.to)) {
+    throw new RevenueError(400, 'DN_ERR_REPORT_DATE', 'from and to are calendar dates, YYYY-MM-DD (UTC)');
+  }
+  const fromDay = dayNumber(request.from);
+  const toDay = dayNumber(request.to);
+  if (toDay < fromDay) throw new RevenueError(400, 'DN_ERR_REPORT_RANGE', `to (${request.to}) is before from (${request.from})`);
+  if (toDay - fromDay + 1 > MAX_REPORT_DAYS) {
+    throw new RevenueError(400, 'DN_ERR_REPORT_RANGE', `a report covers at most ${MAX_REPORT_DAYS} days; narrow from/to`);
+  }
+  const sites = await storage.sites.list();
+  const site = request.site === null ? null : sites.find((each) => each.slug === request.site) ?? null;
+  if (request.site !== null && !site) throw new RevenueError(404, 'DN_ERR_SITE_NOT_FOUND', `No site '${request.site}'`);
+  return { fromDay, toDay, site, sites };
+}
+
+export async function buildReport(storage: Storage, request: ReportRequest): Promise<Report> {
+  const { fromDay, toDay, site, sites } = await resolve(storage, request);
+  const siteId = site?.id ?? null;
+  const [rows, siteTotals] = await Promise.all([
+    storage.reports.rollup({ grain: request.grain, groupBy: request.groupBy, fromDay, toDay, siteId }),
+    storage.reports.rollup({ grain: 'all', groupBy: 'site', fromDay, toDay, siteId }),
+  ]);
+  const siteById = new Map(sites.map((each) => [String(each.id), each]));
+  const dealTitles = request.groupBy === 'deal'
+    ? await storage.reports.dealTitles([...new Set(rows.map((row) => Number(row.key)))])
+    : new Map<number, string>();
+  const keyOf = (groupBy: ReportGroupBy, key: string) => (groupBy === 'site' ? siteById.get(key)?.slug ?? key : key);
+  const labelOf = (groupBy: ReportGroupBy, key: string) =>
+    groupBy === 'site' ? siteById.get(key)?.name ?? key : groupBy === 'deal' ? dealTitles.get(Number(key)) ?? '' : key;
+
+  const lines = new Map<string, { periodDay: number; key: string; sums: Sums }>();
+  const periods = new Map<number, Sums>();
+  const totals = emptySums();
+  for (const row of rows) {
+    const id = `${row.periodDay}\u0000${row.key}`;
+    const line = lines.get(id) ?? lines.set(id, { periodDay: row.periodDay, key: row.key, sums: emptySums() }).get(id)!;
+    addRow(line.sums, row);
+    addRow(periods.get(row.periodDay) ?? periods.set(row.periodDay, emptySums()).get(row.periodDay)!, row);
+    addRow(totals, row);
+  }
+  const periodOf = (periodDay: number) => ({
+    period: periodLabel(request.grain, periodDay), periodStart: dayText(Math.max(periodDay, fromDay)),
+  });
+  return {
+    request,
+    lines: [...lines.values()].map((line) => ({
+      ...periodOf(line.periodDay), key: keyOf(request.groupBy, line.key), label: labelOf(request.groupBy, line.key), ...figures(line.sums),
+    })),
+    totals: figures(totals),
+    revenue: [...periods.entries()].sort(([a], [b]) => a - b).map(([periodDay, sums]) => ({
+      ...periodOf(periodDay),
+      money: figures(sums).money.map((m) => ({ currency: m.currency, commissionMinor: m.commissionMinor })),
+    })),
+    topSites: topSites(siteTotals, (key) => keyOf('site', key), (key) => labelOf('site', key)),
+  };
+}
+
+function topSites(rows: RollupRow[], keyOf: (key: string) => string, labelOf: (key: string) => string): Report['topSites'] {
+  const byCurrency = new Map<string, { key: string; label: string; commissionMinor: number }[]>();
+  for (const row of rows) {
+    if (row.currency === '') continue;
+    const commissionMinor = row.pendingMinor + row.approvedMinor + row.reversedMinor;
+    const list = byCurrency.get(row.currency) ?? byCurrency.set(row.currency, []).get(row.currency)!;
+    list.push({ key: keyOf(row.key), label: labelOf(row.key), commissionMinor });
+  }
+  return [...byCurrency.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, sites]) => ({
+    currency,
+    sites: sites.sort((a, b) => b.commissionMinor - a.commissionMinor || a.key.localeCompare(b.key)).slice(0, 10),
+  }));
+}
