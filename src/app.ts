@@ -21,6 +21,7 @@ import { categoriesApiRoutes } from './web/api/categories';
 import { citiesApiRoutes } from './web/api/cities';
 import { dealsApiRoutes } from './web/api/deals';
 import { postbackApiRoutes } from './web/api/postback';
+import { reportsApiRoutes } from './web/api/reports';
 import { sitesApiRoutes } from './web/api/sites';
 import { registerErrorHandlers } from './web/errors';
 import { ResponseCache } from './web/response-cache';
@@ -35,6 +36,7 @@ import { feedRoutes } from './web/pages/feed';
 import { LANGUAGE_COOKIE, languageRoutes } from './web/pages/language';
 import { operatorPageRoutes } from './web/pages/operator';
 import { operatorAuditPageRoutes } from './web/pages/operator-audit';
+import { operatorReportsPageRoutes } from './web/pages/operator-reports';
 import { ownerPageRoutes } from './web/pages/owner';
 import { sitesPageRoutes } from './web/pages/sites';
 import { credibilityOwnerRoutes } from './web/pages/credibility-owner';
@@ -136,6 +138,7 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   await app.register(languageRoutes);
   await app.register(accountPageRoutes);
   await app.register(operatorAuditPageRoutes);
+  await app.register(operatorReportsPageRoutes);
   await app.register(credibilityReportRoutes);
   await app.register(operatorCredibilityRoutes);
   await app.register(credibilityOwnerRoutes);
@@ -147,5 +150,6 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   await app.register(categoriesApiRoutes);
   await app.register(goRoutes);
   await app.register(postbackApiRoutes);
+  await app.register(reportsApiRoutes);
   return app;
 }
