@@ -9,6 +9,10 @@ import { AlertSchedule } from './alerts/schedule';
 import { AlertService } from './alerts/subscription-service';
 import { buildApp } from './app';
 import { clickGuardOptions, crawlSettings, type ServerConfig } from './config';
+import { credibilitySettingsFromEnv } from './credibility/config';
+import { createDigestNotifier } from './credibility/notifier';
+import { CredibilitySchedule } from './credibility/schedule';
+import { CredibilityService } from './credibility/service';
 import { ClickService } from './revenue/click-service';
 import { ClickWriter } from './revenue/click-writer';
 import { openStorage, type Storage } from './storage';
@@ -18,6 +22,7 @@ export interface RunningServer {
   storage: Storage;
   scheduler: CrawlScheduler;
   alertSchedule: AlertSchedule;
+  credibilitySchedule: CredibilitySchedule;
   address: string;
   close(): Promise<void>;
 }
@@ -33,11 +38,18 @@ export async function startServer(
   const mailer = createMailer(alertSettings);
   const alerts = await AlertService.create(storage, mailer, alertSettings.publicUrl ?? listenOrigin(config.host, config.port));
   const crawl = crawlSettings(config.allowPrivateNetwork);
-  const app = await buildApp({ storage, clickService, alerts, crawl }, { logger: options.logger ?? false });
+  const credibilitySettings = credibilitySettingsFromEnv();
+  const credibility = await CredibilityService.create(storage, credibilitySettings.thresholds,
+    createDigestNotifier(credibilitySettings, mailer, config.allowPrivateNetwork));
+  // Link checks share the crawler's per-host gate and robots cache: one politeness budget per host.
+  credibility.linkChecks = { fetch: crawl.fetch, hostGate: crawl.hostGate, robots: crawl.robots, perSite: credibilitySettings.linksPerSite, concurrency: 4 };
+  const credibilitySchedule = new CredibilitySchedule(credibility, { hour: credibilitySettings.hour, timeZone: credibilitySettings.timeZone, afterCrawlDelayMs: 60_000 });
+  const app = await buildApp({ storage, clickService, alerts, crawl, credibility }, { logger: options.logger ?? false });
   app.addHook('onClose', () => writer.drain());
   const scheduler = new CrawlScheduler(storage, crawl, {
     ...defaultSchedulerOptions,
     ...options.scheduler,
+    onReport: (feed, report) => { options.scheduler?.onReport?.(feed, report); credibilitySchedule.crawlFinished(); },
   });
   const alertSchedule = new AlertSchedule((now, signal) => alerts.sendDigests(now, signal), {
     hour: alertSettings.digestHour, timeZone: alertSettings.timeZone,
@@ -47,13 +59,15 @@ export async function startServer(
   if (!alertSettings.publicUrl) alerts.setPublicUrl(listenOrigin(config.host, (app.server.address() as AddressInfo).port));
   scheduler.start();
   alertSchedule.start();
+  credibilitySchedule.start();
 
   let closing: Promise<void> | null = null;
   return {
-    app, storage, scheduler, alertSchedule, address,
+    app, storage, scheduler, alertSchedule, credibilitySchedule, address,
     close() {
       closing ??= (async () => {
         await alertSchedule.stop(); // the mail being sent goes; the rest wait for the next run
+        await credibilitySchedule.stop();
         await scheduler.stop();
         await app.close(); // stops accepting, finishes requests, then drains the click writer
         await mailer.close();

@@ -1,6 +1,7 @@
 // One feed's crawl, top to bottom: fetch → decode → detect → parse → store → record the run.
 // A failed fetch or an unparseable answer changes no deals; the run records why.
 import { createHash } from 'node:crypto';
+import { countExpiredListings } from '../../src/credibility/expired-listings';
 import type { Feed, SnapshotCounts, Storage } from '../../src/storage';
 import { CrawlError } from '../errors';
 import { fetchFeed, HttpStatusError } from '../fetch';
@@ -86,6 +87,8 @@ export async function crawlFeed(
     onProgress?.({ stage: 'storing', bytes: response.bytes });
     const deals = parsed.deals.map((deal) => ({ ...deal, site: feed.siteSlug }));
     const counts = await storage.deals.applyFeedSnapshot({ id: feed.id, siteId: feed.siteId }, deals, new Date());
+    // Credibility: how many of the listed deals had already ended (a feed that keeps expired deals).
+    await storage.credibility.recordExpired(countExpiredListings({ crawlRunId: runId, feedId: feed.id, siteId: feed.siteId }, deals, new Date()));
     return await finish({ outcome: 'ok', format: parsed.format, itemsSeen, counts, skipped: parsed.skipped }, validators, fingerprint);
   } catch (error) {
     const failure = error instanceof CrawlError ? error : new CrawlError('parse_error', `unexpected: ${(error as Error).message}`);

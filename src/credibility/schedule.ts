@@ -2,9 +2,7 @@
 // fixed hour (node-cron, like the alert digests); an hourly recompute; and a recompute shortly
 // after crawls finish (debounced, so a burst of crawls costs one). stop() lets a run finish.
 import cron, { type ScheduledTask } from 'node-cron';
-import { checkAllSites, type LinkCheckSettings } from './link-checker';
 import type { CredibilityService } from './service';
-import type { Storage } from '../storage';
 
 export interface CredibilityScheduleOptions {
   hour: number;
@@ -20,9 +18,7 @@ export class CredibilitySchedule {
   private stopped = false;
 
   constructor(
-    private readonly storage: Storage,
     private readonly service: CredibilityService,
-    private readonly links: LinkCheckSettings,
     private readonly options: CredibilityScheduleOptions,
     private readonly log: (line: string) => void = console.log,
   ) {}
@@ -47,7 +43,7 @@ export class CredibilitySchedule {
   /** Link checks, then a recompute, then the digest. */
   daily(): Promise<unknown> {
     return this.exclusive(async () => {
-      const summary = await checkAllSites(this.storage, this.links);
+      const summary = await this.service.checkLinks();
       this.log(`credibility: checked ${summary.checked} links on ${summary.sites} sites: ${summary.outcomes.dead} dead, ${summary.outcomes.home_redirect} to the home page, ${summary.outcomes.sold_out} sold out, ${summary.priceMismatches} price mismatches`);
       await this.service.recompute();
       await this.service.sendDigest();

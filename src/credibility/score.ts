@@ -70,11 +70,15 @@ export function scoreParts(s: SiteSignals, now: Date): ScorePart[] {
   ];
 }
 
-/** score = round(100 × Σ weight·value / Σ weight) over the parts with data; null below MIN_WEIGHT. */
+/**
+ * score = round(100 × Σ weight·value / Σ weight) over the parts with data; null when the feed
+ * part has no data (fewer than MINIMUM.crawlRuns crawls in 30 days: too new to judge) or the
+ * parts with data weigh less than MIN_WEIGHT.
+ */
 export function combineParts(parts: ScorePart[]): CredibilityScore {
   const known = parts.filter((p) => p.value !== null);
   const weight = known.reduce((sum, p) => sum + p.weight, 0);
-  if (weight < MIN_WEIGHT) return { score: null, parts };
+  if (weight < MIN_WEIGHT || !known.some((p) => p.name === 'feed')) return { score: null, parts };
   const weighted = known.reduce((sum, p) => sum + p.weight * p.value!, 0);
   return { score: Math.round((100 * weighted) / weight), parts };
 }

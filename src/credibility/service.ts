@@ -5,11 +5,13 @@
 import type { DealFlag, Storage } from '../storage';
 import { firingAlerts, ALERT_RULES, DEFAULT_THRESHOLDS, type AlertThresholds } from './alert-rules';
 import { dealFlags } from './inflation';
+import { checkAllSites, type LinkCheckSettings, type LinkCheckSummary } from './link-checker';
 import { LogNotifier, type CredibilityDigest, type Notifier } from './notifier';
 import { credibilityScore, type ScorePart } from './score';
 
 export interface SiteCredibility {
   siteId: number;
+  slug: string;
   score: number | null;
   parts: ScorePart[];
   computedAt: Date;
@@ -28,9 +30,12 @@ export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
 
 export class CredibilityService {
   private scores = new Map<number, SiteCredibility>();
+  private scoreMap: ReadonlyMap<number, number | null> = new Map();
   private flags = new Map<number, DealFlag>();
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
+  /** Set by the server: without it (tests, the CLI's recompute) links are not checked. */
+  linkChecks: LinkCheckSettings | null = null;
 
   constructor(
     private readonly storage: Storage,
@@ -45,15 +50,24 @@ export class CredibilityService {
     return service;
   }
 
-  /** Each site's current score (null: not enough data). Cheap: a map kept in memory. */
-  currentScores(): Map<number, number | null> {
+  /**
+   * Each site's current score (null: not enough data; sites never scored are absent). Cheap: the
+   * same map until the next recompute or refresh replaces it, so callers may keep it per request.
+   */
+  currentScores(): ReadonlyMap<number, number | null> {
     this.refreshIfOld();
-    return new Map([...this.scores].map(([siteId, site]) => [siteId, site.score]));
+    return this.scoreMap;
   }
 
   site(siteId: number): SiteCredibility | null {
     this.refreshIfOld();
     return this.scores.get(siteId) ?? null;
+  }
+
+  siteBySlug(slug: string): SiteCredibility | null {
+    this.refreshIfOld();
+    for (const site of this.scores.values()) if (site.slug === slug) return site;
+    return null;
   }
 
   dealFlag(dealId: number): DealFlag | null {
@@ -66,8 +80,9 @@ export class CredibilityService {
     this.loading ??= (async () => {
       const [latest, flags] = await Promise.all([this.storage.credibility.latestScores(), this.storage.credibility.dealFlags()]);
       this.scores = new Map(latest.map((row) => [row.siteId, {
-        siteId: row.siteId, score: row.score, parts: (row.parts as ScorePart[]) ?? [], computedAt: row.computedAt,
+        siteId: row.siteId, slug: row.slug ?? '', score: row.score, parts: (row.parts as ScorePart[]) ?? [], computedAt: row.computedAt,
       }]));
+      this.scoreMap = new Map([...this.scores].map(([siteId, site]) => [siteId, site.score]));
       this.flags = flags;
       this.loadedAt = Date.now();
     })().finally(() => { this.loading = null; });
@@ -76,6 +91,16 @@ export class CredibilityService {
 
   private refreshIfOld(): void {
     if (Date.now() - this.loadedAt > CACHE_TTL_MS) void this.refresh().catch(() => undefined);
+  }
+
+  get checksLinks(): boolean {
+    return this.linkChecks !== null;
+  }
+
+  /** Checks a sample of every active site's live deal links (see link-checker.ts). */
+  async checkLinks(now: Date = new Date()): Promise<LinkCheckSummary> {
+    if (!this.linkChecks) throw new Error('credibility: link checks are not configured in this process');
+    return checkAllSites(this.storage, this.linkChecks, now);
   }
 
   async recompute(now: Date = new Date()): Promise<RecomputeReport> {

@@ -148,6 +148,8 @@ export interface StoredScore {
   score: number | null;
   parts: unknown;
   computedAt: Date;
+  /** The site's slug (read back with the score; ignored when saving). */
+  slug?: string;
 }
 
 export interface CredibilityAlert {

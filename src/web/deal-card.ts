@@ -11,6 +11,11 @@ export interface DealCard {
   title: string;
   imageUrl: string | null;
   siteName: string;
+  /** For the site's credibility badge (credibilityOf in templates). */
+  siteId: number;
+  /** For the same offer's median elsewhere (credibilityDeal in templates). */
+  priceMinor: number;
+  currency: string;
   cityLabel: string;
   categoryLabel: string | null;
   price: string;
@@ -49,6 +54,9 @@ export function toDealCard(deal: StoredDeal | ListedDeal, tr: Translator, now: D
     title: deal.title,
     imageUrl: deal.imageUrl,
     siteName: deal.siteName,
+    siteId: deal.siteId,
+    priceMinor: deal.priceMinor,
+    currency: deal.currency,
     cityLabel: dealCityLabel(deal, tr),
     categoryLabel: deal.category ? categoryLabel(deal.category, tr.locale) : null,
     price: tr.money(deal.priceMinor, deal.currency),

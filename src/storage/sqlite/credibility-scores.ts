@@ -10,10 +10,12 @@ interface ScoreRow {
   score: number | null;
   parts_json: string;
   computed_at: number;
+  slug?: string;
 }
 
 const toScore = (row: ScoreRow): StoredScore => ({
   siteId: row.site_id, day: row.day, score: row.score, parts: JSON.parse(row.parts_json), computedAt: toDate(row.computed_at),
+  ...(row.slug !== undefined ? { slug: row.slug } : {}),
 });
 
 export function createCredibilityScores(db: SqliteDatabase) {
@@ -22,7 +24,7 @@ export function createCredibilityScores(db: SqliteDatabase) {
     ON CONFLICT (site_id, day) DO UPDATE SET score = excluded.score, parts_json = excluded.parts_json, computed_at = excluded.computed_at`);
   // The primary key (site_id, day) finds each site's latest day.
   const latest = db.prepare<[], ScoreRow>(`
-    SELECT c.* FROM credibility_scores c
+    SELECT c.*, s.slug FROM credibility_scores c JOIN sites s ON s.id = c.site_id
     WHERE c.day = (SELECT max(day) FROM credibility_scores l WHERE l.site_id = c.site_id)`);
   const history = db.prepare<[number, number], ScoreRow>(
     'SELECT * FROM credibility_scores WHERE site_id = ? ORDER BY day DESC LIMIT ?');

@@ -1,5 +1,6 @@
 // GET /api/sites: the partner sites directory with live deal counts, cities and crawl health.
 import type { FastifyInstance } from 'fastify';
+import { credibilityJson, credibilitySchema } from './credibility-schema';
 
 export async function sitesApiRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/sites', {
@@ -24,6 +25,7 @@ export async function sitesApiRoutes(app: FastifyInstance): Promise<void> {
                   cities: { type: 'array', items: { type: 'string' }, description: 'City codes of its live deals.' },
                   lastSuccessfulCrawlAt: { type: ['string', 'null'], format: 'date-time' },
                   crawlSuccessRate: { type: ['number', 'null'], description: 'Share of the last 30 days of crawls that succeeded, 0–1.' },
+                  credibility: credibilitySchema,
                 },
               },
             },
@@ -31,5 +33,7 @@ export async function sitesApiRoutes(app: FastifyInstance): Promise<void> {
         },
       },
     },
-  }, async () => ({ sites: await app.storage.sites.directory(new Date()) }));
+  }, async () => ({
+    sites: (await app.storage.sites.directory(new Date())).map((site) => ({ ...site, credibility: credibilityJson(app.credibility.siteBySlug(site.slug)) })),
+  }));
 }

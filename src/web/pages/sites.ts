@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { cityLabel } from '../city-label';
 import { listingSearch } from '../listing-query';
 import { pageContext, varyByShopper } from '../page-context';
+import { siteCredibilityView } from './credibility-view';
 
 /** Cities shown per site before "and n more". */
 const CITIES_SHOWN = 8;
@@ -16,7 +17,10 @@ export async function sitesPageRoutes(app: FastifyInstance): Promise<void> {
       ...pageContext(request),
       sites: sites.map((site) => {
         const crawledAt = site.lastSuccessfulCrawlAt ? new Date(site.lastSuccessfulCrawlAt) : null;
+        const credibility = app.credibility.siteBySlug(site.slug);
         return {
+          anchor: credibility ? `site-${credibility.siteId}` : `site-${site.slug}`,
+          credibility: siteCredibilityView(credibility, tr),
           name: site.name,
           homeUrl: site.homeUrl,
           liveDeals: tr.number(site.liveDeals),

@@ -1,0 +1,106 @@
+// How credibility reads on pages: a site's score as a badge and its parts as lines, a deal's
+// "same offer elsewhere" median and inflation flag. Templates reach them through reply.locals
+// (registerCredibilityLocals), so every deal card takes its site's score from the service's
+// in-memory map instead of a query per card.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { generateCsrf } from '../../accounts/plugin';
+import type { SiteCredibility } from '../../credibility/service';
+import { discountAgainstMedian } from '../../credibility/inflation';
+import type { ScorePart } from '../../credibility/score';
+import { REPORT_REASONS } from '../../storage';
+import type { Translator } from '../i18n';
+import type { MessageKey } from '../i18n';
+
+declare module 'fastify' {
+  interface FastifyReply {
+    /** @fastify/view merges these into every template's data (it sets `{}` on each request). */
+    locals: Record<string, unknown> | null;
+  }
+}
+
+export type ScoreLevel = 'good' | 'fair' | 'poor' | 'new';
+
+export const scoreLevel = (score: number | null): ScoreLevel =>
+  score === null ? 'new' : score >= 80 ? 'good' : score >= 50 ? 'fair' : 'poor';
+
+export interface BadgeView {
+  score: number | null;
+  level: ScoreLevel;
+  text: string;
+  title: string;
+}
+
+export function badgeView(site: Pick<SiteCredibility, 'score'> | null, tr: Translator): BadgeView {
+  const score = site?.score ?? null;
+  return {
+    score,
+    level: scoreLevel(score),
+    text: score === null ? tr.t('cred.noScoreBadge') : tr.t('cred.badge', { score }),
+    title: score === null ? tr.t('cred.noScore') : tr.t('cred.badgeTitle', { score }),
+  };
+}
+
+export interface PartView {
+  name: string;
+  label: string;
+  weight: string;
+  value: number | null;
+  text: string;
+}
+
+export function partsView(parts: ScorePart[], tr: Translator): PartView[] {
+  return parts.map((part) => ({
+    name: part.name,
+    label: tr.t(`cred.part.${part.name}` as MessageKey),
+    weight: tr.t('cred.weight', { weight: part.weight }),
+    value: part.value === null ? null : Math.round(part.value * 100),
+    text: part.value === null
+      ? tr.t('cred.partNoData')
+      : tr.t('cred.partValue', { value: tr.percent(part.value), numerator: tr.number(part.numerator), denominator: tr.number(part.denominator) }),
+  }));
+}
+
+export interface SiteCredibilityView {
+  badge: BadgeView;
+  parts: PartView[];
+}
+
+export function siteCredibilityView(site: SiteCredibility | null, tr: Translator): SiteCredibilityView {
+  return { badge: badgeView(site, tr), parts: site ? partsView(site.parts, tr) : [] };
+}
+
+export interface DealCredibilityView {
+  inflatedText: string | null;
+  medianText: string | null;
+}
+
+function dealCredibility(app: FastifyInstance, tr: Translator, dealId: number, priceMinor: number, currency: string): DealCredibilityView {
+  const flag = app.credibility.dealFlag(dealId);
+  if (!flag) return { inflatedText: null, medianText: null };
+  const percent = flag.currency === currency ? discountAgainstMedian(priceMinor, flag.offerMedianMinor) : null;
+  const medianValues = flag.offerMedianMinor === null ? null
+    : { price: tr.money(flag.offerMedianMinor, flag.currency), count: flag.offerSites, percent: Math.abs(percent ?? 0) };
+  return {
+    inflatedText: flag.reason ? tr.t(`cred.inflated.${flag.reason}` as MessageKey) : null,
+    medianText: medianValues === null || percent === null ? null
+      : tr.t(percent >= 0 ? 'cred.medianPrice' : 'cred.medianPriceAbove', medianValues),
+  };
+}
+
+/**
+ * Template helpers for every page: `credibilityOf(siteId)` (badge), `credibilityDeal(id, price,
+ * currency)` (median and flag), `reportReasons` and `reportCsrf()` (the report form's token; it
+ * sets the CSRF cookie only on a page that shows the form).
+ */
+export function registerCredibilityLocals(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const locals = reply.locals;
+    if (!locals) return;
+    const tr = request.translator;
+    locals.credibilityOf = (siteId: number) => badgeView(app.credibility.site(siteId), tr);
+    locals.credibilityDeal = (dealId: number, priceMinor: number, currency: string) =>
+      dealCredibility(app, tr, dealId, priceMinor, currency);
+    locals.reportReasons = REPORT_REASONS.map((reason) => ({ value: reason, label: tr.t(`cred.report.${reason}` as MessageKey) }));
+    locals.reportCsrf = () => request.csrfToken ?? generateCsrf(request, reply);
+  });
+}
