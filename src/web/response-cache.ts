@@ -28,7 +28,7 @@ export const defaultResponseCacheOptions: ResponseCacheOptions = { maxEntries: 5
 export class ResponseCache {
   private readonly entries: InvalidatedCache<CachedResponse>;
   /** Answers being computed: concurrent requests for one key wait for the same one. */
-  private readonly pending = new Map<string, Promise<CachedResponse>>();
+  private readonly pending = new Map<string, { generation: number; answer: Promise<CachedResponse> }>();
 
   constructor(source: ChangeSource | null, options: ResponseCacheOptions = defaultResponseCacheOptions) {
     this.entries = new InvalidatedCache(source, options);
@@ -39,17 +39,19 @@ export class ResponseCache {
     this.entries.refresh();
     const cached = this.entries.get(key);
     if (cached) return cached;
-    let computing = this.pending.get(key);
-    if (!computing) {
-      const generation = this.entries.generation;
-      computing = compute().then((response) => {
-        // Computed from what was there before a change: answer with it, but do not keep it.
-        if (this.entries.generation === generation) this.entries.set(key, response);
-        return response;
-      }).finally(() => this.pending.delete(key));
-      this.pending.set(key, computing);
-    }
-    return computing;
+    const generation = this.entries.generation;
+    const running = this.pending.get(key);
+    // Joined only when started since the last change: an answer begun before it is not reused.
+    if (running && running.generation === generation) return running.answer;
+    const answer: Promise<CachedResponse> = compute().then((response) => {
+      // Computed from what was there before a change: answer with it, but do not keep it.
+      if (this.entries.generation === generation) this.entries.set(key, response);
+      return response;
+    }).finally(() => {
+      if (this.pending.get(key)?.answer === answer) this.pending.delete(key);
+    });
+    this.pending.set(key, { generation, answer });
+    return answer;
   }
 
   clear(): void {

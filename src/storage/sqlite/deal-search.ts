@@ -20,6 +20,7 @@ import { createDealBranches } from './deal-branches';
 import { dealColumns, liveDeal, toStoredDeal, type DealRow } from './deal-row';
 import type { ChangeSource } from '../change-watch';
 import { InvalidatedCache } from './invalidated-cache';
+import { ReadWorker } from './read-worker';
 import { ListingCache, defaultListingCacheOptions, type CachedSummary, type ListingCacheOptions } from './listing-cache';
 import { ftsQuery, offerGroupId } from './search-text';
 
@@ -274,6 +275,8 @@ type HorizonRow = { next_end: number | null; first_seen: number | null };
 
 export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | null = null, cacheOptions: ListingCacheOptions = defaultListingCacheOptions) {
   const cache = new ListingCache(changes, cacheOptions);
+  // Counts and facets are read on a worker thread when the database is a file it can open too.
+  const reader = db.memory ? null : new ReadWorker(db.name);
   const liveCount = db.prepare<[], number>('SELECT count(*) FROM deals WHERE removed_at IS NULL').pluck();
   const statements = new Map<string, Statement>();
   const prepared = (sql: string): Statement => {
@@ -366,30 +369,42 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
 
   const facetValues = (rows: (FacetValue & HorizonRow)[]): FacetValue[] => rows.map(({ value, count }) => ({ value, count }));
 
-  function summarise(query: DealQuery): CachedSummary {
+  /** The statements a summary reads: the search's single one, or the count and each facet. */
+  function summaryStatements(query: DealQuery): { role: string; statement: ListingStatement }[] {
     const combined = searchSummaryStatement(query);
-    if (combined) {
-      const rows = prepared(combined.sql).all(combined.params) as (FacetValue & HorizonRow & { facet: string })[];
-      const of = (facet: string) => rows.filter((row) => row.facet === facet);
-      return {
-        total: of('count')[0]?.count ?? 0,
-        facets: facets(query, of('cities'), of('districts'), of('categories'), of('sites')),
-        computedFor: query.now.getTime(),
-        changesAt: changesAt(query, rows),
-      };
-    }
-    const statements = listingStatements(query);
-    const count = prepared(statements.count!.sql).get(statements.count!.params) as { total: number } & HorizonRow;
-    const cities = run(statements.cities) as (FacetValue & HorizonRow)[];
-    const districts = run(statements.districts) as (FacetValue & HorizonRow)[];
-    const categories = run(statements.categories) as (FacetValue & HorizonRow)[];
-    const sites = run(statements.sites) as (FacetValue & HorizonRow)[];
+    if (combined) return [{ role: 'search', statement: combined }];
+    return Object.entries(listingStatements(query))
+      .filter(([role]) => role !== 'page')
+      .map(([role, statement]) => ({ role, statement }));
+  }
+
+  /** The summary from its statements' rows, in summaryStatements' order. */
+  function assemble(query: DealQuery, roles: string[], results: unknown[][]): CachedSummary {
+    const byRole = new Map(roles.map((role, i) => [role, results[i] as (FacetValue & HorizonRow & { facet?: string; total?: number })[]]));
+    const search = byRole.get('search');
+    const of = (role: string) => search ? search.filter((row) => row.facet === role) : byRole.get(role) ?? [];
+    const count = search ? of('count')[0]?.count ?? 0 : byRole.get('count')?.[0]?.total ?? 0;
+    const all = search ?? [...byRole.values()].flat();
     return {
-      total: count.total,
-      facets: facets(query, cities, districts, categories, sites),
+      total: count,
+      facets: facets(query, of('cities'), of('districts'), of('categories'), of('sites')),
       computedFor: query.now.getTime(),
-      changesAt: changesAt(query, [count, ...cities, ...districts, ...categories, ...sites]),
+      changesAt: changesAt(query, all),
     };
+  }
+
+  /** A summary read on this thread: for databases a worker cannot open (in memory). */
+  function summariseHere(query: DealQuery): CachedSummary {
+    const statements = summaryStatements(query);
+    return assemble(query, statements.map(({ role }) => role), statements.map(({ statement }) => run(statement)));
+  }
+
+  /** A summary read on the worker thread, so the event loop keeps answering meanwhile. */
+  async function summarise(query: DealQuery): Promise<CachedSummary> {
+    if (!reader) return summariseHere(query);
+    const statements = summaryStatements(query);
+    const results = await reader.run(statements.map(({ statement }) => statement));
+    return assemble(query, statements.map(({ role }) => role), results);
   }
 
   /** Cities count their own deals plus the nationwide ones, since choosing a city lists both. */
@@ -420,7 +435,7 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
 
   return {
     async search(query: DealQuery): Promise<DealSearchResult> {
-      const { total, facets } = cache.get(query) ?? cache.load(query, () => summarise(query));
+      const { total, facets } = await cache.summary(query, () => summarise(query));
       // A search whose matches are a large share of the live deals finds its page sooner by
       // walking the sort's index than by reading (and sorting) every match.
       const wanted = query.page * query.pageSize;
@@ -428,6 +443,13 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
         && (wanted * liveDeals()) / total <= SCAN_RATIO_LIMIT;
       const rows = run(listingStatements(query, { scanSortIndex }).page) as DealRow[];
       return { deals: withGroups(rows, query.now.getTime()), total, facets };
+    },
+
+    /** Stops the read worker; the storage's close calls it. */
+    async close(): Promise<void> {
+      cache.close();
+      summaries.close();
+      await reader?.close();
     },
 
     async findDetail(id: number, now: Date): Promise<DealDetail | null> {

@@ -29,11 +29,12 @@ export function openSqliteStorage(path: string): Storage {
   // repository's change listeners, fired by feed snapshots and by site status changes alike.
   const changes = createChangeNotifier();
   const deals = createDealsRepository(db, changes);
+  const dealSearch = createDealSearch(db, deals);
   return {
     sites: createSitesRepository(db, changes),
     feeds: createFeedsRepository(db),
     // The snapshot and redirect paths (deals.ts) and the shoppers' listing (deal-search.ts) share the table.
-    deals: { ...deals, ...createDealSearch(db, deals) },
+    deals: { ...deals, search: dealSearch.search, findDetail: dealSearch.findDetail },
     crawlRuns: createCrawlRunsRepository(db),
     clicks: createClicksRepository(db),
     settings: createSettingsRepository(db),
@@ -49,6 +50,7 @@ export function openSqliteStorage(path: string): Storage {
     credibility: createCredibilityRepository(db),
     reports: createReportRollupsRepository(db),
     async close() {
+      await dealSearch.close();
       if (db.open) db.close();
     },
   };
