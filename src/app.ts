@@ -36,12 +36,13 @@ import { feedRoutes } from './web/pages/feed';
 import { LANGUAGE_COOKIE, languageRoutes } from './web/pages/language';
 import { operatorPageRoutes } from './web/pages/operator';
 import { operatorAuditPageRoutes } from './web/pages/operator-audit';
+import { operatorReconciliationPageRoutes } from './web/pages/operator-reconciliation';
 import { operatorReportsPageRoutes } from './web/pages/operator-reports';
 import { ownerPageRoutes } from './web/pages/owner';
 import { sitesPageRoutes } from './web/pages/sites';
 import { credibilityOwnerRoutes } from './web/pages/credibility-owner';
 import { credibilityReportRoutes } from './web/pages/credibility-reports';
-import { registerCredibilityLocals } from './web/pages/credibility-view';
+import { addCredibilityGlobals, registerCredibilityLocals } from './web/pages/credibility-view';
 import { operatorCredibilityRoutes } from './web/pages/operator-credibility';
 import { contentSecurityPolicy } from './web/security-headers';
 import { dealSchema, errorSchema, facetsSchema, listedDealSchema } from './web/schemas';
@@ -52,9 +53,9 @@ declare module 'fastify' {
     clickService: ClickService;
     alerts: AlertService;
     postbackService: PostbackService;
-    credibility: CredibilityService;
     /** Anonymous listing pages and /api/deals answers, for a couple of seconds (web/response-cache.ts). */
     responseCache: ResponseCache;
+    credibility: CredibilityService;
     crawlChecks: Pick<CrawlSettings, 'fetch' | 'maxItems' | 'robots'>;
   }
   interface FastifyRequest {
@@ -102,7 +103,7 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   await app.register(fastifyView, {
     engine: { nunjucks },
     root: `${webDir}templates`,
-    options: { autoescape: true, throwOnUndefined: false },
+    options: { autoescape: true, throwOnUndefined: false, onConfigure: (env: nunjucks.Environment) => addCredibilityGlobals(env, app) },
   });
   app.decorate('storage', services.storage);
   app.decorate('clickService', services.clickService);
@@ -138,12 +139,13 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   await app.register(languageRoutes);
   await app.register(accountPageRoutes);
   await app.register(operatorAuditPageRoutes);
+  await app.register(operatorReconciliationPageRoutes);
   await app.register(operatorReportsPageRoutes);
   await app.register(credibilityReportRoutes);
   await app.register(operatorCredibilityRoutes);
   await app.register(credibilityOwnerRoutes);
-  await app.register(ownerPageRoutes);
   await app.register(operatorPageRoutes);
+  await app.register(ownerPageRoutes);
   await app.register(dealsApiRoutes);
   await app.register(sitesApiRoutes);
   await app.register(citiesApiRoutes);
