@@ -3,10 +3,11 @@
 // route that has not opted out with `config: { csrf: false }`. API routes (/api/) authenticate
 // with bearer tokens and are exempt unless they declare `config: { csrf: true }`.
 import fastifyCsrfProtection from '@fastify/csrf-protection';
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, preHandlerAsyncHookHandler } from 'fastify';
 import type { Site, SiteApiToken, Storage, User } from '../storage';
 import type { AccountService } from './account-service';
 import type { AuditService } from './audit';
+import { requireOperator, requireSiteOwner, siteIdParam } from './guards';
 import { createAccountServices, newSecretKey } from './services';
 import { SESSION_COOKIE, type ActiveSession, type SessionService } from './sessions';
 import type { SiteTokenService } from './tokens';
@@ -94,6 +95,10 @@ export async function registerAccess(app: FastifyInstance, storage: Storage, opt
     app.csrfProtection.call(this, request, reply, done);
   };
   app.addHook('onRoute', (route) => {
+    // Role and ownership before the schema: a request that may not touch the route learns nothing
+    // from its validation (a 400 for a missing field), whatever guard the route itself declares.
+    const guard = areaGuard(route.url);
+    if (guard) route.preValidation = [guard, ...[route.preValidation ?? []].flat()];
     const methods = [route.method].flat();
     if (!methods.some((method) => STATE_CHANGING.has(method))) return;
     const csrf = route.config?.csrf ?? !route.url.startsWith('/api/');
@@ -101,6 +106,13 @@ export async function registerAccess(app: FastifyInstance, storage: Storage, opt
     // preValidation: after the body is parsed (the token is a form field), before the schema.
     route.preValidation = [csrfCheck, ...[route.preValidation ?? []].flat()];
   });
+}
+
+/** Every /operator route needs an operator; every /owner route with a :siteId, that site's owner (or an operator). */
+function areaGuard(url: string): preHandlerAsyncHookHandler | null {
+  if (url === '/operator' || url.startsWith('/operator/')) return requireOperator;
+  if (url.startsWith('/owner/') && /\/:siteId(?:\/|$|\.)/.test(url)) return requireSiteOwner(siteIdParam());
+  return null;
 }
 
 function csrfUserInfo(request: FastifyRequest): string {

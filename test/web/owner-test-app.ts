@@ -14,6 +14,7 @@ import { makeTempDir } from '../helpers/temp-dir';
 export interface OwnerTestApp {
   app: FastifyInstance;
   storage: Storage;
+  dbFile: string;
   createUser(email: string, role?: 'owner' | 'operator'): Promise<User>;
   /** A browser-like session already signed in as the user. */
   signedIn(user: User, headers?: Record<string, string>): Promise<BrowserSession>;
@@ -22,14 +23,15 @@ export interface OwnerTestApp {
 
 export async function buildOwnerTestApp(options: { allowPrivateNetwork?: boolean } = {}): Promise<OwnerTestApp> {
   const dir = makeTempDir('dealnav-owner-');
-  const storage = openStorage(dir.file('app.db'));
+  const dbFile = dir.file('app.db');
+  const storage = openStorage(dbFile);
   const writer = await ClickWriter.open(storage.clicks);
   const app = await buildApp({
     storage, clickService: await ClickService.create(storage, writer), crawl: crawlSettings(options.allowPrivateNetwork ?? true),
   });
   app.addHook('onClose', () => writer.drain());
   return {
-    app, storage,
+    app, storage, dbFile,
     async createUser(email, role = 'owner') {
       const result = await app.accounts.createUser(email, GOOD_PASSWORD, role);
       if (!result.ok) throw new Error(`could not create ${email}`);
