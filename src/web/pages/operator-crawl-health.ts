@@ -7,7 +7,7 @@ import { byAttention, feedHealth, HEALTH_FILTERS, matchesFilter, SLOW_RUN_MS, ty
 import { HttpError } from '../errors';
 import type { MessageKey } from '../i18n';
 import { pageContext } from '../page-context';
-import { operatorPage, seconds, shownTime, STATUS_MESSAGES } from './operator-view';
+import { nextCheckTime, operatorPage, seconds, shownTime, STATUS_MESSAGES } from './operator-view';
 
 const FILTER_MESSAGES: Record<HealthFilter, MessageKey> = {
   all: 'operator.health.filterAll', failing: 'operator.health.filterFailing', paused: 'operator.health.filterPaused', slow: 'operator.health.filterSlow',
@@ -22,6 +22,7 @@ export async function operatorCrawlHealthPageRoutes(app: FastifyInstance): Promi
   }, async (request, reply) => {
     const tr = request.translator;
     const { filter, resumed } = request.query;
+    const now = new Date();
     const all = await feedHealth(app.storage);
     const shown = all.filter((health) => matchesFilter(health, filter)).sort(byAttention);
     return operatorPage(reply).view('operator-crawl-health.njk', {
@@ -50,7 +51,7 @@ export async function operatorCrawlHealthPageRoutes(app: FastifyInstance): Promi
           started: shownTime(tr, lastRun.startedAt), outcome: lastRun.outcome, duration: seconds(tr, lastRun.durationMs), itemsSeen: lastRun.itemsSeen,
         } : null,
         // A paused feed or one of a site that is not active is not checked at all.
-        nextCheck: !paused && site?.status === 'active' ? shownTime(tr, feed.nextCheckAt) : null,
+        nextCheck: !paused && site?.status === 'active' ? nextCheckTime(tr, feed.nextCheckAt, now) : null,
       })),
     });
   });

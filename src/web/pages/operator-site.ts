@@ -19,7 +19,7 @@ import { fieldErrors, hasErrors, type FieldErrors } from '../form-errors';
 import type { MessageKey, Translator } from '../i18n';
 import { pageContext } from '../page-context';
 import { feedPreviewView, type FeedPreviewView } from './owner-preview-view';
-import { formCsrf, operatorPage, seconds, shownTime, STATUS_MESSAGES } from './operator-view';
+import { formCsrf, nextCheckTime, operatorPage, seconds, shownTime, STATUS_MESSAGES } from './operator-view';
 
 const HISTORY_ENTRIES = 50;
 const RUNS_PER_FEED = 10;
@@ -138,7 +138,7 @@ export async function operatorSitePageRoutes(app: FastifyInstance): Promise<void
         consecutiveFailures: feed.consecutiveFailures,
         lastSuccess: shownTime(tr, feed.lastSuccessAt),
         lastError: feed.lastErrorCode ? `${feed.lastErrorCode}: ${feed.lastErrorMessage ?? ''}` : null,
-        nextCheck: feed.status === 'active' && site.status === 'active' ? shownTime(tr, feed.nextCheckAt) : null,
+        nextCheck: feed.status === 'active' && site.status === 'active' ? nextCheckTime(tr, feed.nextCheckAt, now) : null,
       })),
       runs: runs.slice(0, RUNS_PER_FEED * 2).map((run) => ({
         feedId: run.feedId,

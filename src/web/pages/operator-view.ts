@@ -16,6 +16,10 @@ export interface ShownTime {
 export const shownTime = (tr: Translator, at: Date | null | undefined): ShownTime | null =>
   at ? { iso: at.toISOString(), text: tr.dateTime(at, OPERATOR_TIME_ZONE) } : null;
 
+/** When a feed is checked next; one whose time has come reads "due now", not a date in 1970. */
+export const nextCheckTime = (tr: Translator, at: Date, now: Date): ShownTime =>
+  at <= now ? { iso: now.toISOString(), text: tr.t('operator.dueNow') } : shownTime(tr, at)!;
+
 export const SITE_STATUSES: readonly SiteStatus[] = ['pending', 'active', 'suspended', 'rejected'];
 
 export const STATUS_MESSAGES: Record<SiteStatus, MessageKey> = {
