@@ -8,8 +8,8 @@ import type { SiteCredibility } from '../../credibility/service';
 import { discountAgainstMedian } from '../../credibility/inflation';
 import type { ScorePart } from '../../credibility/score';
 import { REPORT_REASONS } from '../../storage';
-import type { Translator } from '../i18n';
-import type { MessageKey } from '../i18n';
+import type { Environment } from 'nunjucks';
+import { isLocale, translator, type Locale, type MessageKey, type Translator } from '../i18n';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -87,19 +87,32 @@ function dealCredibility(app: FastifyInstance, tr: Translator, dealId: number, p
   };
 }
 
+const translators = new Map<Locale, Translator>();
+function translatorFor(locale: unknown): Translator {
+  const chosen: Locale = isLocale(locale) ? locale : 'en';
+  let tr = translators.get(chosen);
+  if (!tr) translators.set(chosen, (tr = translator(chosen)));
+  return tr;
+}
+
 /**
- * Template helpers for every page: `credibilityOf(siteId)` (badge), `credibilityDeal(id, price,
- * currency)` (median and flag), `reportReasons` and `reportCsrf()` (the report form's token; it
- * sets the CSRF cookie only on a page that shows the form).
+ * Template globals, so pages rendered outside a request (the listing's shared cache) have them
+ * too: `credibilityOf(siteId, locale)` (the badge) and `credibilityDeal(id, priceMinor, currency,
+ * locale)` (the same offer's median elsewhere and the inflation flag). Both read the service's
+ * in-memory maps: no query per card.
  */
+export function addCredibilityGlobals(env: Environment, app: FastifyInstance): void {
+  env.addGlobal('credibilityOf', (siteId: number, locale: unknown) => badgeView(app.credibility.site(siteId), translatorFor(locale)));
+  env.addGlobal('credibilityDeal', (dealId: number, priceMinor: number, currency: string, locale: unknown) =>
+    dealCredibility(app, translatorFor(locale), dealId, priceMinor, currency));
+}
+
+/** For the deal page's report form: `reportReasons` and `reportCsrf()` (sets the CSRF cookie only where the form shows). */
 export function registerCredibilityLocals(app: FastifyInstance): void {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const locals = reply.locals;
     if (!locals) return;
     const tr = request.translator;
-    locals.credibilityOf = (siteId: number) => badgeView(app.credibility.site(siteId), tr);
-    locals.credibilityDeal = (dealId: number, priceMinor: number, currency: string) =>
-      dealCredibility(app, tr, dealId, priceMinor, currency);
     locals.reportReasons = REPORT_REASONS.map((reason) => ({ value: reason, label: tr.t(`cred.report.${reason}` as MessageKey) }));
     locals.reportCsrf = () => request.csrfToken ?? generateCsrf(request, reply);
   });

@@ -1,0 +1,173 @@
+// Credibility on the pages and the API: badges on deal cards and the deal page, scores and parts in
+// the sites directory and /api/sites, the report form (CSRF, per-address and per-deal limits), the
+// operators' console and reports (resolve / dismiss, audited) and the owner's detail page.
+import * as cheerio from 'cheerio';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../../src/accounts/sessions';
+import type { User } from '../../src/storage';
+import { buildTestApp, type TestApp } from '../helpers/app';
+import { GOOD_PASSWORD } from '../helpers/browser-session';
+import { dealRecord } from '../helpers/deal-record';
+
+const HTML = { accept: 'text/html' };
+
+/** Cookies a response set, as a Cookie header value merged over `previous`. */
+function cookies(response: { cookies: { name: string; value: string }[] }, previous = ''): string {
+  const jar = new Map(previous.split('; ').filter(Boolean).map((pair) => pair.split('=') as [string, string]));
+  for (const cookie of response.cookies) jar.set(cookie.name, cookie.value);
+  return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+}
+
+describe('credibility on the pages', () => {
+  let t: TestApp;
+  let dealIds: number[];
+  let operator: User;
+  let owner: User;
+  let stranger: User;
+
+  const createUser = async (email: string, role: 'operator' | 'owner') => {
+    const result = await t.app.accounts.createUser(email, GOOD_PASSWORD, role);
+    if (!result.ok) throw new Error(`could not create ${email}`);
+    return result.user;
+  };
+  const sessionCookie = async (user: User) => `${SESSION_COOKIE}=${(await t.app.sessions.start(user.id, 'test')).cookieValue}`;
+
+  /** A page's form token and the cookies to send it back with. */
+  async function formFrom(url: string, cookie = '', remoteAddress = '127.0.0.1') {
+    const page = await t.app.inject({ url, headers: { ...HTML, cookie }, remoteAddress });
+    expect(page.statusCode).toBe(200);
+    const token = cheerio.load(page.body)('input[name=_csrf]').first().val() as string;
+    return { token, cookie: cookies(page, cookie), page };
+  }
+
+  const report = (dealId: number, form: { token: string; cookie: string }, remoteAddress: string, reason = 'closed_shop') =>
+    t.app.inject({
+      method: 'POST', url: `/deals/${dealId}/report`, remoteAddress,
+      headers: { ...HTML, cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: form.token, reason, details: 'Closed since <b>May</b>' }).toString(),
+    });
+
+  beforeEach(async () => {
+    t = await buildTestApp();
+    await t.storage.deals.applyFeedSnapshot({ id: t.feed.id, siteId: t.site.id }, [
+      dealRecord({ externalId: 'd1', title: '川味火锅双人餐', site: 'letuan' }),
+      dealRecord({ externalId: 'd2', title: '九寨沟一日游', category: 'travel', priceMinor: 2600, valueMinor: 396000, discountPercent: 99, site: 'letuan' }),
+    ], new Date());
+    dealIds = (await t.storage.deals.listLive({ now: new Date(), page: 1, pageSize: 10 })).deals.map((deal) => deal.id).sort();
+    // Three successful crawls: enough for the feed part, so the site gets a score.
+    for (let run = 0; run < 3; run++) {
+      const id = await t.storage.crawlRuns.start(t.feed.id, new Date());
+      await t.storage.crawlRuns.finish(id, new Date(), {
+        outcome: 'ok', httpStatus: 200, bytes: 10, format: 'hao123', itemsSeen: 2, counts: { added: 0, updated: 0, unchanged: 2, removed: 0 },
+        skipped: [], errorCode: null, errorMessage: null,
+      });
+    }
+    await t.storage.feeds.recordSuccess(t.feed.id, { at: new Date(), etag: null, lastModified: null, nextCheckAt: new Date(Date.now() + 3_600_000), format: 'hao123', bodyFingerprint: null });
+    // And a parse that found none of the listed deals expired.
+    const [run] = await t.storage.crawlRuns.listForFeed(t.feed.id, 1);
+    await t.storage.credibility.recordExpired({ crawlRunId: run!.id, feedId: t.feed.id, siteId: t.site.id, at: new Date(), listed: 2, expired: 0, sample: [] });
+    [operator, owner, stranger] = await Promise.all([
+      createUser('ops@example.com', 'operator'), createUser('owner@example.com', 'owner'), createUser('other@example.com', 'owner'),
+    ]);
+    await t.storage.sites.setOwner(t.site.id, owner.id);
+    await t.app.credibility.recompute();
+  });
+  afterEach(async () => { await t.close(); });
+
+  it('shows the site\'s score as a badge on every deal card and on the deal page, and flags the inflated worth', async () => {
+    // feed 1, reports 1, expired 1, worth 1 of 2 deals honest (the ¥26 trip "worth" ¥3,960 is flagged):
+    // (25 + 10 + 10 + 5) / 55; links, prices and sales have no data.
+    expect(t.app.credibility.currentScores().get(t.site.id)).toBe(Math.round((100 * 50) / 55));
+    const listing = cheerio.load((await t.app.inject({ url: '/', headers: HTML })).body);
+    expect(listing('.deal .cred-badge').map((_, badge) => listing(badge).text()).get()).toEqual(['Credibility 91', 'Credibility 91']);
+    const page = cheerio.load((await t.app.inject({ url: `/deals/${dealIds[1]}`, headers: HTML })).body);
+    expect(page('.deal-page .cred-badge').text()).toBe('Credibility 91');
+    expect(page('.cred-inflated').text()).toContain('The discount is larger than is plausible');
+    expect(page('form.cred-report-form input[name=_csrf]').val()).toBeTruthy();
+  });
+
+  it('gives the score and its parts in the sites directory and /api/sites', async () => {
+    const sites = cheerio.load((await t.app.inject({ url: '/sites', headers: HTML })).body);
+    expect(sites(`#site-${t.site.id} .cred-site-score .cred-badge`).text()).toBe('Credibility 91');
+    expect(sites(`#site-${t.site.id} .cred-part-worth`).text()).toBe('50% (1 of 2)');
+    const api = (await t.app.inject({ url: '/api/sites' })).json();
+    expect(api.sites[0].credibility.score).toBe(91);
+    expect(api.sites[0].credibility.parts.find((part: { name: string }) => part.name === 'worth'))
+      .toEqual({ name: 'worth', weight: 10, value: 0.5, numerator: 1, denominator: 2 });
+  });
+
+  it('takes a report with a valid CSRF token only, five per address in ten minutes, ten per deal in an hour', async () => {
+    const form = await formFrom(`/deals/${dealIds[0]}`);
+    const forged = await report(dealIds[0]!, { token: 'forged', cookie: form.cookie }, '10.0.0.8');
+    expect(forged.statusCode).toBe(403);
+    const sent = await report(dealIds[0]!, form, '10.0.0.1');
+    expect(sent.statusCode).toBe(200);
+    expect(cheerio.load(sent.body)('h1').text()).toBe('Thank you');
+    for (let i = 0; i < 4; i++) expect((await report(dealIds[0]!, form, '10.0.0.1')).statusCode).toBe(200);
+    expect((await report(dealIds[0]!, form, '10.0.0.1')).statusCode).toBe(429);
+    for (let i = 0; i < 5; i++) expect((await report(dealIds[0]!, form, '10.0.0.2')).statusCode).toBe(200);
+    const overDeal = await report(dealIds[0]!, form, '10.0.0.3');
+    expect(overDeal.statusCode).toBe(429);
+    expect(overDeal.body).toContain('already been reported many times');
+    expect((await report(dealIds[1]!, form, '10.0.0.3')).statusCode).toBe(200);
+    const stored = await t.storage.credibility.listReports({ status: 'open' }, 100);
+    expect(stored).toHaveLength(11);
+    expect(stored[0]!.details).toBe('Closed since <b>May</b>');
+  });
+
+  it('refuses a reason outside the list and over-long details', async () => {
+    const form = await formFrom(`/deals/${dealIds[0]}`);
+    expect((await report(dealIds[0]!, form, '10.0.0.9', 'bribe')).statusCode).toBe(400);
+    const long = await t.app.inject({
+      method: 'POST', url: `/deals/${dealIds[0]}/report`, remoteAddress: '10.0.0.9',
+      headers: { ...HTML, cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: form.token, reason: 'other', details: 'x'.repeat(1001) }).toString(),
+    });
+    expect(long.statusCode).toBe(400);
+    expect(await t.storage.credibility.listReports({}, 10)).toEqual([]);
+  });
+
+  it('lets operators see, resolve and dismiss reports (audited) and moves the score', async () => {
+    const form = await formFrom(`/deals/${dealIds[0]}`);
+    await report(dealIds[0]!, form, '10.0.0.4');
+    await report(dealIds[1]!, form, '10.0.0.4', 'wrong_price');
+    await t.app.credibility.recompute();
+    // reports: 1 − 5 × 2/2 = 0: (25 + 0 + 10 + 5) / 55.
+    expect(t.app.credibility.currentScores().get(t.site.id)).toBe(Math.round((100 * 40) / 55));
+
+    const session = await sessionCookie(operator);
+    expect((await t.app.inject({ url: '/operator/credibility/reports', headers: { ...HTML, cookie: await sessionCookie(owner) } })).statusCode).toBe(403);
+    const list = await formFrom('/operator/credibility/reports', session);
+    const $ = cheerio.load(list.page.body);
+    expect($('tr[data-report]').length).toBe(2);
+    expect(list.page.body).toContain('Closed since &lt;b&gt;May&lt;/b&gt;');
+    const ids = $('tr[data-report]').map((_, row) => Number($(row).attr('data-report'))).get();
+    const act = (id: number, action: string) => t.app.inject({
+      method: 'POST', url: `/operator/credibility/reports/${id}`,
+      headers: { ...HTML, cookie: list.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: list.token, action }).toString(),
+    });
+    expect((await act(ids[0]!, 'resolve')).statusCode).toBe(303);
+    expect((await act(ids[1]!, 'dismiss')).statusCode).toBe(303);
+    expect((await act(ids[1]!, 'dismiss')).statusCode).toBe(409);
+    const audit = await t.app.audit.page(1, 10);
+    expect(audit.entries.map((entry) => entry.action).sort()).toEqual(['shopper_report.dismiss', 'shopper_report.resolve']);
+    await t.app.credibility.recompute();
+    // The resolved report still counts (one reported deal of two: 1 − 5/2 → 0); the dismissed one does not.
+    expect(t.app.credibility.currentScores().get(t.site.id)).toBe(Math.round((100 * 40) / 55));
+
+    const console = cheerio.load((await t.app.inject({ url: '/operator/credibility', headers: { ...HTML, cookie: session } })).body);
+    expect(console('tr[data-site=letuan] .cred-badge').text()).toBe('Credibility 73');
+  });
+
+  it('shows the owner the deals behind each problem, and nobody else\'s site', async () => {
+    const page = await t.app.inject({ url: `/owner/sites/${t.site.id}/credibility`, headers: { ...HTML, cookie: await sessionCookie(owner) } });
+    expect(page.statusCode).toBe(200);
+    const $ = cheerio.load(page.body);
+    expect($('.cred-inflated-deals li').map((_, item) => $(item).attr('data-deal')).get()).toEqual([String(dealIds[1])]);
+    expect($('.cred-detail .cred-badge').text()).toBe('Credibility 91');
+    const other = await t.app.inject({ url: `/owner/sites/${t.site.id}/credibility`, headers: { ...HTML, cookie: await sessionCookie(stranger) } });
+    expect(other.statusCode).toBe(403);
+    expect((await t.app.inject({ url: `/owner/sites/${t.site.id}/credibility`, headers: { ...HTML, cookie: await sessionCookie(operator) } })).statusCode).toBe(200);
+  });
+});
