@@ -1,0 +1,65 @@
+// The credibility score as the README's "Credibility score" section defines it: each part, the
+// weighted mean over the parts with data, and "not enough data" instead of a flattering 100.
+import { describe, expect, it } from 'vitest';
+import { credibilityScore, freshness, WEIGHTS } from '../../src/credibility/score';
+import type { SiteSignals } from '../../src/storage';
+
+const now = new Date('2026-11-25T12:00:00Z');
+const HOUR_MS = 3_600_000;
+
+/** A site with every part measured and perfect. */
+const perfect: SiteSignals = {
+  siteId: 1, slug: 's', name: 'S', status: 'active', ownerUserId: null,
+  crawlRuns: 10, crawlRunsSucceeded: 10, lastSuccessAt: new Date(now.getTime() - HOUR_MS), lastChangeAt: null, failingSince: null,
+  liveDeals: 20,
+  linkChecks: 20, linkDead: 0, linkHomeRedirect: 0, linkSoldOut: 0,
+  pricesCompared: 10, priceMismatches: 0,
+  reportedDeals: 0, reportsLastDay: 0, openReports: 0,
+  conversions: 10, conversionsReversed: 0,
+  expiredListed: 20, expiredCount: 0,
+  dealsWithWorth: 20, inflatedDeals: 0,
+};
+const score = (changes: Partial<SiteSignals>) => credibilityScore({ ...perfect, ...changes }, now).score;
+
+describe('credibility score', () => {
+  it('weighs seven parts to 100 and gives a perfect site 100', () => {
+    expect(Object.values(WEIGHTS).reduce((a, b) => a + b, 0)).toBe(100);
+    expect(score({})).toBe(100);
+  });
+
+  it('takes each part\'s weight times its share of bad measurements off', () => {
+    expect(score({ crawlRunsSucceeded: 5 })).toBe(88); // feed 5/10 → −12.5, rounded half up
+    expect(score({ linkDead: 5, linkHomeRedirect: 3, linkSoldOut: 2 })).toBe(90); // links 10/20 → −10
+    expect(score({ priceMismatches: 2 })).toBe(97); // prices 8/10 → −3
+    expect(score({ reportedDeals: 2 })).toBe(95); // reports 1 − 5×2/20 = 0.5 → −5
+    expect(score({ reportedDeals: 4 })).toBe(90); // 1 − 5×4/20 = 0
+    expect(score({ reportedDeals: 10 })).toBe(90); // never below 0
+    expect(score({ conversionsReversed: 3 })).toBe(97); // sales 7/10 → −3
+    expect(score({ expiredCount: 5 })).toBe(98); // expired 15/20 → −2.5, rounded
+    expect(score({ inflatedDeals: 20 })).toBe(90); // worth 0 → −10
+  });
+
+  it('lets a feed that stopped succeeding lose its part as it goes stale', () => {
+    expect(freshness(new Date(now.getTime() - 23 * HOUR_MS), now)).toBe(1);
+    expect(freshness(new Date(now.getTime() - 48 * HOUR_MS), now)).toBe(0.5);
+    expect(freshness(new Date(now.getTime() - 73 * HOUR_MS), now)).toBe(0);
+    expect(freshness(null, now)).toBe(0);
+    expect(score({ lastSuccessAt: new Date(now.getTime() - 48 * HOUR_MS) })).toBe(Math.round(100 - 12.5));
+    expect(score({ lastSuccessAt: new Date(now.getTime() - 96 * HOUR_MS) })).toBe(75);
+  });
+
+  it('leaves out parts with too little data and divides by the weight of the rest', () => {
+    // No link checks, price comparisons or sales: 25 + 10 + 10 + 10 = 55 of weight left.
+    const partial = { linkChecks: 4, pricesCompared: 2, conversions: 4, conversionsReversed: 4, inflatedDeals: 10 };
+    const result = credibilityScore({ ...perfect, ...partial }, now);
+    expect(result.parts.filter((part) => part.value === null).map((part) => part.name)).toEqual(['links', 'prices', 'sales']);
+    expect(result.score).toBe(Math.round((100 * (25 + 10 + 10 + 5)) / 55));
+  });
+
+  it('says "not enough data" rather than scoring a new site: fewer than 3 crawls, or under half the weight measured', () => {
+    expect(score({ crawlRuns: 2, crawlRunsSucceeded: 2 })).toBeNull();
+    expect(score({ linkChecks: 0, pricesCompared: 0, conversions: 0, expiredListed: 0, dealsWithWorth: 0 })).toBeNull(); // 25 + 10 = 35
+    expect(score({ linkChecks: 0, pricesCompared: 0, conversions: 0, expiredListed: 0 })).toBeNull(); // 25 + 10 + 10 = 45
+    expect(score({ linkChecks: 0, pricesCompared: 0, conversions: 0 })).toBe(100); // 25 + 10 + 10 + 10 = 55
+  });
+});
