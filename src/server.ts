@@ -15,6 +15,8 @@ import { CredibilitySchedule } from './credibility/schedule';
 import { CredibilityService } from './credibility/service';
 import { ClickService } from './revenue/click-service';
 import { ClickWriter } from './revenue/click-writer';
+import { OrderPullService } from './revenue/order-pull/pull-orders';
+import { OrderPullSchedule } from './revenue/order-pull/schedule';
 import { openStorage, type Storage } from './storage';
 
 export interface RunningServer {
@@ -23,6 +25,7 @@ export interface RunningServer {
   scheduler: CrawlScheduler;
   alertSchedule: AlertSchedule;
   credibilitySchedule: CredibilitySchedule;
+  orderPullSchedule: OrderPullSchedule;
   address: string;
   close(): Promise<void>;
 }
@@ -54,20 +57,24 @@ export async function startServer(
   const alertSchedule = new AlertSchedule((now, signal) => alerts.sendDigests(now, signal), {
     hour: alertSettings.digestHour, timeZone: alertSettings.timeZone,
   });
+  // Partners' order-query URLs, through the crawler's guarded fetcher (same private-network rule as feeds).
+  const orderPullSchedule = new OrderPullSchedule(new OrderPullService(storage, app.postbackService, { allowPrivateNetwork: config.allowPrivateNetwork }));
   const address = await app.listen({ host: config.host, port: config.port });
   // Port 0 picks a free port: the links in mails need the one it picked.
   if (!alertSettings.publicUrl) alerts.setPublicUrl(listenOrigin(config.host, (app.server.address() as AddressInfo).port));
   scheduler.start();
   alertSchedule.start();
   credibilitySchedule.start();
+  orderPullSchedule.start();
 
   let closing: Promise<void> | null = null;
   return {
-    app, storage, scheduler, alertSchedule, credibilitySchedule, address,
+    app, storage, scheduler, alertSchedule, credibilitySchedule, orderPullSchedule, address,
     close() {
       closing ??= (async () => {
         await alertSchedule.stop(); // the mail being sent goes; the rest wait for the next run
         await credibilitySchedule.stop();
+        await orderPullSchedule.stop(); // the pull under way finishes and is recorded
         await scheduler.stop();
         await app.close(); // stops accepting, finishes requests, then drains the click writer
         await mailer.close();

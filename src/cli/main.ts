@@ -4,6 +4,7 @@ import { crawlCommand } from './commands/crawl';
 import { demoCommand } from './commands/demo';
 import { feedsCommand } from './commands/feeds';
 import { migrateCommand } from './commands/migrate';
+import { ordersCommand } from './commands/orders';
 import { parseCommand } from './commands/parse';
 import { serveCommand } from './commands/serve';
 import { siteCommand } from './commands/site';
@@ -13,7 +14,7 @@ import { tokenCommand } from './commands/token';
 import { userCommand } from './commands/user';
 import { runCommand, UsageError, type Command } from './command';
 
-const commands: Command[] = [serveCommand, demoCommand, crawlCommand, parseCommand, siteCommand, feedsCommand, alertsCommand, migrateCommand, termsCommand, statementsCommand, userCommand, tokenCommand];
+const commands: Command[] = [serveCommand, demoCommand, crawlCommand, parseCommand, siteCommand, feedsCommand, alertsCommand, migrateCommand, termsCommand, statementsCommand, ordersCommand, userCommand, tokenCommand];
 
 const overview = () => `dealnav: a group-buy deal-navigation portal
 
