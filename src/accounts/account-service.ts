@@ -41,13 +41,14 @@ export class AccountService {
     if (retryAt) return { ok: false, problem: 'throttled', retryAt };
     const user = await this.storage.users.findByEmail(email);
     const valid = user ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
-    if (!user || !valid) {
+    // A disabled account answers as a wrong password does, after the same work.
+    if (!user || !valid || user.disabledAt) {
       await this.throttle.recordFailure(email, ip, now);
       return { ok: false, problem: 'invalid' };
     }
     await this.throttle.recordSuccess(email);
     if (needsRehash(user.passwordHash)) await this.storage.users.setPasswordHash(user.id, await hashPassword(password));
-    const { passwordHash: _omitted, ...plain } = user;
+    const { passwordHash: _omitted, disabledAt: _disabled, ...plain } = user;
     return { ok: true, user: plain };
   }
 

@@ -14,6 +14,8 @@ export interface User {
 export interface UserWithPassword extends User {
   /** PHC-style scrypt string (`$scrypt$ln=…,r=…,p=…$salt$hash`), never the password. */
   passwordHash: string;
+  /** When an operator disabled the account (it cannot sign in); null while it works. */
+  disabledAt: Date | null;
 }
 
 export interface NewUser {
@@ -32,9 +34,12 @@ export interface UsersRepository {
   list(): Promise<User[]>;
   /** Every user with the sites they own and their newest session still on record, for operators. */
   listOverview(): Promise<UserOverview[]>;
+  /** Disables the account from `at` (null: enables it again). False when there is no such user. */
+  setDisabled(id: number, at: Date | null): Promise<boolean>;
 }
 
 export interface UserOverview extends User {
+  disabledAt: Date | null;
   sitesOwned: number;
   /** When the newest session still stored began (expired sessions are deleted); null without one. */
   latestSessionAt: Date | null;

@@ -45,7 +45,8 @@ describe('operator console', () => {
   const OPERATOR_POSTS = () => [
     `/operator/sites/${pending.id}/approve`, `/operator/sites/${pending.id}/reject`, `/operator/sites/${t.site.id}/suspend`,
     `/operator/sites/${t.site.id}/reactivate`, `/operator/sites/${pending.id}/terms`, `/operator/sites/${pending.id}/attribution`,
-    `/operator/sites/${pending.id}/preview`, `/operator/feeds/${pendingFeed.id}/resume`,
+    `/operator/sites/${pending.id}/preview`, `/operator/feeds/${pendingFeed.id}/resume`, `/operator/users/${owner.id}/disable`,
+    `/operator/users/${owner.id}/enable`,
   ];
 
   it('refuses every operator page and form to a site owner (403) and sends visitors to sign in', async () => {
@@ -278,5 +279,32 @@ describe('operator console', () => {
     expect(ownerRow).toContain('Site owner');
     expect(page(`tr[data-user-id="${owner.id}"] td`).eq(3).text()).toBe('1');
     expect(page(`tr[data-user-id="${operator.id}"] time`).length).toBe(2); // created, latest session
+  });
+
+  it('disables a site owner: signed out at once, sign-in refused, sites kept; enabling lets them in again; operators cannot be disabled here', async () => {
+    const signInAsOwner = () => new BrowserSession(t.app).submit('/account/sign-in', '/account/sign-in', { email: 'owner@example.com', password: GOOD_PASSWORD });
+    expect((await ownerBrowser.get('/account')).statusCode).toBe(200);
+
+    const disabled = await ops.submit('/operator/users', `/operator/users/${owner.id}/disable`, {});
+    expect(disabled.statusCode).toBe(303);
+    expect(disabled.headers.location).toBe('/operator/users?done=disable');
+    expect((await ownerBrowser.get('/account')).statusCode).toBe(303); // the session is gone
+    expect(await t.storage.sessions.countForUser(owner.id)).toBe(0);
+    expect((await signInAsOwner()).statusCode).toBe(401);
+    expect((await t.storage.sites.findById(pending.id))!.ownerUserId).toBe(owner.id);
+    const page = cheerio.load((await ops.get('/operator/users?done=disable')).body);
+    expect(page(`tr[data-user-id="${owner.id}"]`).hasClass('user-disabled')).toBe(true);
+    expect(page(`form[action="/operator/users/${operator.id}/disable"]`).length).toBe(0);
+    expect((await t.app.audit.page(1, 1)).entries[0]).toMatchObject({
+      action: 'user.disable', subject: `user:${owner.id}`, before: { disabledAt: null }, after: { email: 'owner@example.com', sessionsEnded: 1 },
+    });
+
+    expect((await ops.submit('/operator/users', `/operator/users/${owner.id}/enable`, {})).statusCode).toBe(303);
+    expect((await signInAsOwner()).statusCode).toBe(303);
+    expect((await t.app.audit.page(1, 1)).entries[0]).toMatchObject({ action: 'user.enable', after: { disabledAt: null } });
+
+    const token = cheerio.load((await ops.get('/operator/users')).body)('input[name="_csrf"]').first().attr('value')!;
+    expect((await ops.post(`/operator/users/${operator.id}/disable`, { _csrf: token })).statusCode).toBe(409);
+    expect((await t.storage.users.findById(operator.id))!.disabledAt).toBeNull();
   });
 });

@@ -749,6 +749,19 @@ const migrations: readonly string[] = [
       reversed_minor = reversed_minor + excluded.reversed_minor;
   END;
   `,
+  // 15: each site's current credibility score on the site itself, where the listing (which joins
+  // sites already) filters on it and breaks ties of a sort with it. Null: not scored yet, or too
+  // little data. Written by each recompute beside its credibility_scores history row.
+  `
+  ALTER TABLE sites ADD COLUMN credibility_score INTEGER CHECK (credibility_score BETWEEN 0 AND 100);
+  UPDATE sites SET credibility_score = (
+    SELECT c.score FROM credibility_scores c WHERE c.site_id = sites.id ORDER BY c.day DESC LIMIT 1);
+  `,
+  // 16: an operator may disable a site owner's account: no sign-in, and every session ends.
+  // Null: the account works. Its sites, tokens and history stay as they are.
+  `
+  ALTER TABLE users ADD COLUMN disabled_at INTEGER;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

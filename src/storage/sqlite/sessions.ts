@@ -18,10 +18,10 @@ export function createSessionsRepository(db: SqliteDatabase): SessionsRepository
   const insert = db.prepare<{ idHash: string; userId: number; now: number; expiresAt: number; userAgent: string | null }>(`
     INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at, user_agent)
     VALUES (@idHash, @userId, @now, @now, @expiresAt, @userAgent)`);
-  // Every signed-in request: the primary key, then the user's.
+  // Every signed-in request: the primary key, then the user's. A disabled account has no session.
   const withUser = db.prepare<[string], SessionRow>(`
     SELECT s.id_hash, s.created_at, s.last_seen_at, s.expires_at, u.id AS user_id, u.email, u.role, u.created_at AS user_created_at
-    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`);
+    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND u.disabled_at IS NULL`);
   const touch = db.prepare<[number, string]>('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?');
   const remove = db.prepare<[string]>('DELETE FROM sessions WHERE id_hash = ?');
   // sessions_user index.

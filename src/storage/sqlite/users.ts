@@ -9,6 +9,7 @@ interface UserRow {
   password_hash: string;
   role: User['role'];
   created_at: number;
+  disabled_at: number | null;
 }
 
 const toUser = (row: UserRow): UserWithPassword => ({
@@ -17,9 +18,10 @@ const toUser = (row: UserRow): UserWithPassword => ({
   role: row.role,
   createdAt: toDate(row.created_at),
   passwordHash: row.password_hash,
+  disabledAt: toOptionalDate(row.disabled_at),
 });
 
-const withoutPassword = ({ passwordHash: _omitted, ...user }: UserWithPassword): User => user;
+const withoutPassword = ({ passwordHash: _omitted, disabledAt: _disabled, ...user }: UserWithPassword): User => user;
 
 export function createUsersRepository(db: SqliteDatabase): UsersRepository {
   const insert = db.prepare<{ email: string; passwordHash: string; role: string; now: number }, UserRow>(`
@@ -30,6 +32,7 @@ export function createUsersRepository(db: SqliteDatabase): UsersRepository {
   const byId = db.prepare<[number], UserRow>('SELECT * FROM users WHERE id = ?');
   const setHash = db.prepare<[string, number]>('UPDATE users SET password_hash = ? WHERE id = ?');
   const all = db.prepare<[], UserRow>('SELECT * FROM users ORDER BY id');
+  const setDisabled = db.prepare<[number | null, number]>('UPDATE users SET disabled_at = ? WHERE id = ?');
   // sites_owner and sessions_user indexes: two probes per user.
   const overview = db.prepare<[], UserRow & { sites_owned: number; latest_session_at: number | null }>(`
     SELECT u.*,
@@ -55,9 +58,13 @@ export function createUsersRepository(db: SqliteDatabase): UsersRepository {
     async list() {
       return all.all().map((row) => withoutPassword(toUser(row)));
     },
+    async setDisabled(id, at) {
+      return setDisabled.run(at ? at.getTime() : null, id).changes === 1;
+    },
     async listOverview() {
       return overview.all().map((row): UserOverview => ({
-        ...withoutPassword(toUser(row)), sitesOwned: row.sites_owned, latestSessionAt: toOptionalDate(row.latest_session_at),
+        ...withoutPassword(toUser(row)), disabledAt: toOptionalDate(row.disabled_at), sitesOwned: row.sites_owned,
+        latestSessionAt: toOptionalDate(row.latest_session_at),
       }));
     },
   };
