@@ -1,6 +1,7 @@
 // `dealnav`: the command-line entry. Each subcommand lives in ./commands.
 import { alertsCommand } from './commands/alerts';
 import { crawlCommand } from './commands/crawl';
+import { credibilityCommand } from './commands/credibility';
 import { demoCommand } from './commands/demo';
 import { feedsCommand } from './commands/feeds';
 import { migrateCommand } from './commands/migrate';
@@ -14,7 +15,7 @@ import { tokenCommand } from './commands/token';
 import { userCommand } from './commands/user';
 import { runCommand, UsageError, type Command } from './command';
 
-const commands: Command[] = [serveCommand, demoCommand, crawlCommand, parseCommand, siteCommand, feedsCommand, alertsCommand, migrateCommand, termsCommand, statementsCommand, ordersCommand, userCommand, tokenCommand];
+const commands: Command[] = [serveCommand, demoCommand, crawlCommand, parseCommand, siteCommand, feedsCommand, alertsCommand, credibilityCommand, migrateCommand, termsCommand, statementsCommand, ordersCommand, userCommand, tokenCommand];
 
 const overview = () => `dealnav: a group-buy deal-navigation portal
 
