@@ -23,6 +23,7 @@ export function parseFilter(filter: string): ListingParams {
   const text = (name: string) => search.get(name) ?? undefined;
   const sites = search.getAll('site');
   const minDiscount = text('minDiscount');
+  const minScore = text('minScore');
   return filterParams({
     city: text('city'),
     district: text('district'),
@@ -31,6 +32,7 @@ export function parseFilter(filter: string): ListingParams {
     priceMin: text('priceMin'),
     priceMax: text('priceMax'),
     minDiscount: minDiscount === undefined ? undefined : Number(minDiscount),
+    minScore: minScore === undefined ? undefined : Number(minScore),
     new: text('new') === '1' ? '1' : undefined,
     q: text('q'),
   });

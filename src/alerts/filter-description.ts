@@ -16,6 +16,7 @@ export function filterDescription(params: ListingParams, ceilingMinor: number | 
     .filter((value): value is number => value !== null);
   if (ceilings.length > 0) parts.push(tr.t('alertPriceUpTo', { amount: majorText(Math.min(...ceilings)) }));
   if (params.minDiscount) parts.push(tr.t('atLeastOff', { percent: params.minDiscount }));
+  if (params.minScore) parts.push(tr.t('atLeastScore', { score: params.minScore }));
   if (params.new) parts.push(tr.t('newToday'));
   return parts.join(tr.t('headingSeparator'));
 }

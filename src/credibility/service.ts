@@ -107,9 +107,11 @@ export class CredibilityService {
     const credibility = this.storage.credibility;
     await credibility.replaceDealFlags(dealFlags(await credibility.offerMembers(now)), now);
     const report: RecomputeReport = { sites: 0, scored: 0, alertsOpened: 0, suspended: [] };
+    const current = new Map<number, number | null>();
     for (const signals of await credibility.siteSignals(now)) {
       report.sites++;
       const { score, parts } = credibilityScore(signals, now);
+      current.set(signals.siteId, score);
       if (score !== null) report.scored++;
       await credibility.saveScore({ siteId: signals.siteId, day: utcDay(now), score, parts, computedAt: now });
       const firing = firingAlerts(signals, score, now, this.thresholds);
@@ -125,6 +127,8 @@ export class CredibilityService {
         report.suspended.push(signals.slug);
       }
     }
+    // The listing filters and breaks ties by the current score, kept on each site.
+    await this.storage.sites.setCredibilityScores(current);
     await this.refresh();
     return report;
   }

@@ -136,6 +136,8 @@ export interface DealQuery {
   priceMax?: number;
   /** Minimum percent off. */
   minDiscount?: number;
+  /** Only deals of sites whose credibility score is at least this (unscored sites are left out). */
+  minScore?: number;
   /** Only deals first seen in the last 24 hours. */
   newToday?: boolean;
   /** Full text over title, merchant and category; Chinese matches any substring of 2+ characters. */
@@ -269,6 +271,8 @@ export interface SitesRepository {
    * as it is now; null when there is no such site.
    */
   setStatus(siteId: number, status: SiteStatus, reason: string | null): Promise<Site | null>;
+  /** Each site's current credibility score (null: not scored), which listings filter and rank by. */
+  setCredibilityScores(scores: ReadonlyMap<number, number | null>): Promise<void>;
   /** Sets how many days after a click a conversion may still be attributed to it. */
   setAttributionWindow(siteId: number, days: number): Promise<void>;
   /** Active sites with their live deal counts, cities and crawl health, for the sites directory. */

@@ -16,6 +16,7 @@ export interface DealListingQuery {
   priceMin?: string;
   priceMax?: string;
   minDiscount?: number;
+  minScore?: number;
   new?: '1' | 'true' | '0' | 'false';
   q?: string;
   sort: DealSort;
@@ -39,6 +40,7 @@ export const dealListingQuerystring = {
     priceMin: { type: 'string', pattern: MAJOR_AMOUNT, description: 'Lowest price in major units (`50`, `99.5`).' },
     priceMax: { type: 'string', pattern: MAJOR_AMOUNT, description: 'Highest price in major units.' },
     minDiscount: { type: 'integer', minimum: 0, maximum: 100, description: 'Minimum percent off.' },
+    minScore: { type: 'integer', minimum: 0, maximum: 100, description: 'Only sites whose credibility score (0–100, README) is at least this; unscored sites are left out.' },
     new: { ...FLAG, description: 'Only deals first seen in the last 24 hours (`1`).' },
     q: { type: 'string', minLength: 1, maxLength: 100, description: 'Words of the title, merchant or category; Chinese matches any substring of two or more characters.' },
     sort: { type: 'string', enum: dealSorts, default: 'newest' },
@@ -67,6 +69,7 @@ export function toApiDealQuery(params: DealListingQuery, now: Date): DealQuery {
     priceMin: params.priceMin === undefined ? undefined : majorToMinor(params.priceMin),
     priceMax: params.priceMax === undefined ? undefined : majorToMinor(params.priceMax),
     minDiscount: params.minDiscount,
+    minScore: params.minScore,
     newToday: isOn(params.new),
     q: params.q?.trim() || undefined,
     sort: params.sort,

@@ -18,6 +18,7 @@ export interface ListingParams {
   priceMin?: string;
   priceMax?: string;
   minDiscount?: number;
+  minScore?: number;
   new?: '1';
   q?: string;
   sort: DealSort;
@@ -71,6 +72,7 @@ export function listingParams(query: DealListingQuery, city: string | undefined)
     priceMin: query.priceMin,
     priceMax: query.priceMax,
     minDiscount: query.minDiscount,
+    minScore: query.minScore,
     new: isOn(query.new) ? '1' : undefined,
     q: query.q,
     sort: query.sort,
@@ -86,7 +88,7 @@ export function toDealQuery(params: ListingParams, now: Date): DealQuery {
 
 /** The filters besides the city that narrow the results (not sort or paging), for "clear filters". */
 export function activeFilterCount(params: ListingParams): number {
-  return [params.district, params.category, params.priceMin, params.priceMax, params.minDiscount, params.new, params.q]
+  return [params.district, params.category, params.priceMin, params.priceMax, params.minDiscount, params.minScore, params.new, params.q]
     .filter((value) => value !== undefined && value !== '').length + (params.site?.length ?? 0);
 }
 
@@ -109,6 +111,7 @@ export function listingSearch(params: ListingParams, overrides: Overrides = {}):
   add('priceMin', merged.priceMin);
   add('priceMax', merged.priceMax);
   add('minDiscount', merged.minDiscount);
+  add('minScore', merged.minScore);
   add('new', merged.new);
   add('q', merged.q);
   if (merged.sort && merged.sort !== 'newest') add('sort', merged.sort);

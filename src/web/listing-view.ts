@@ -20,12 +20,15 @@ export interface ListingFilters {
   sites: FilterOption[];
   sorts: { value: string; label: string; selected: boolean }[];
   discounts: { value: number; label: string; selected: boolean }[];
+  /** Minimum credibility score choices. */
+  scores: { value: number; label: string; selected: boolean }[];
   /** Filters inside "more filters" that are set, so the panel opens when any is. */
   moreActive: number;
   active: number;
 }
 
 const DISCOUNT_STEPS = [30, 50, 70, 90];
+const SCORE_STEPS = [60, 70, 80, 90];
 
 function options(values: FacetValue[], selected: string[], label: (value: string) => string): FilterOption[] {
   const listed = values.map((facet) => ({ value: facet.value, label: label(facet.value), count: facet.count, selected: selected.includes(facet.value) }));
@@ -50,7 +53,9 @@ export function listingFilters(params: ListingParams, facets: DealFacets, siteNa
     sites: options(facets.sites, params.site ?? [], (slug) => siteNames.get(slug) ?? slug),
     sorts: sorts.map((value) => ({ value, label: sortLabels[value], selected: params.sort === value })),
     discounts: discountSteps.map((value) => ({ value, label: tr.t('atLeastOff', { percent: value }), selected: params.minDiscount === value })),
-    moreActive: [params.district, params.priceMin, params.priceMax, params.minDiscount, params.new, params.collapse]
+    scores: [...new Set([...SCORE_STEPS, ...(params.minScore ? [params.minScore] : [])])].sort((a, b) => a - b)
+      .map((value) => ({ value, label: tr.t('atLeastScore', { score: value }), selected: params.minScore === value })),
+    moreActive: [params.district, params.priceMin, params.priceMax, params.minDiscount, params.minScore, params.new, params.collapse]
       .filter((value) => value !== undefined).length + (params.site?.length ?? 0),
     active: activeFilterCount(params),
   };

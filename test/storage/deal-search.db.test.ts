@@ -269,3 +269,44 @@ describe('deal search: cached totals and facets (real SQLite file)', () => {
     expect(searched.facets.nationwide).toBe(1);
   });
 });
+
+describe('deal search: credibility filter and tie-break (real SQLite file)', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let storage: Storage;
+  const now = new Date();
+
+  beforeEach(() => {
+    dir = makeTempDir();
+    storage = openStorage(dir.file('credibility.db'));
+  });
+  afterEach(async () => {
+    await storage.close();
+    dir.remove();
+  });
+
+  async function siteWithDeal(slug: string, priceMinor: number) {
+    const site = await storage.sites.upsert({ slug, name: slug, homeUrl: `http://${slug}.example/` });
+    const feed = await storage.feeds.upsert({ siteId: site.id, url: `http://${slug}.example/feed` });
+    await storage.deals.applyFeedSnapshot(feed, [dealRecord({ externalId: `${slug}-1`, title: `${slug} 套餐`, priceMinor })], now);
+    return site;
+  }
+
+  it('minScore keeps only sites scored at least that; equal prices rank the more credible site first', async () => {
+    const low = await siteWithDeal('low', 5000);
+    const high = await siteWithDeal('high', 5000);
+    const unscored = await siteWithDeal('unscored', 5000);
+    const query = (extra: Partial<DealQuery> = {}): DealQuery => ({ now, sort: 'price', page: 1, pageSize: 10, ...extra });
+    await storage.sites.setCredibilityScores(new Map([[low.id, 40], [high.id, 90], [unscored.id, null]]));
+    const ranked = await storage.deals.search(query());
+    expect(ranked.deals.map((deal) => deal.site)).toEqual(['high', 'low', 'unscored']);
+    const desc = await storage.deals.search(query({ sort: 'price-desc' }));
+    expect(desc.deals.map((deal) => deal.site)).toEqual(['high', 'low', 'unscored']);
+    const filtered = await storage.deals.search(query({ minScore: 50 }));
+    expect(filtered.total).toBe(1);
+    expect(filtered.deals.map((deal) => deal.site)).toEqual(['high']);
+    expect(filtered.facets.sites).toEqual([{ value: 'high', count: 1 }]);
+    // A new recompute is seen at once (the cached counts are emptied).
+    await storage.sites.setCredibilityScores(new Map([[low.id, 95]]));
+    expect((await storage.deals.search(query({ minScore: 50 }))).deals.map((deal) => deal.site)).toEqual(['low', 'high']);
+  });
+});

@@ -171,4 +171,18 @@ describe('the listing page', () => {
     // The star needs the script; without it the button stays hidden.
     expect(card.find('button.star').attr('hidden')).toBeDefined();
   });
+
+  it('filters the listing and the API by minimum site credibility and keeps the choice in links', async () => {
+    const haotuan = await t.storage.sites.findBySlug('haotuan');
+    await t.storage.sites.setCredibilityScores(new Map([[t.site.id, 55], [haotuan!.id, 85]]));
+    const response = await t.app.inject({ url: '/?city=chengdu&minScore=80', headers: { 'accept-language': 'en' } });
+    const $ = html(response.body);
+    expect($('.deal .deal-title').map((_, el) => $(el).text().trim()).get()).toEqual(['港式奶茶套餐']);
+    expect($('#f-score option[selected]').attr('value')).toBe('80');
+    expect($('label[for="f-score"]').text()).toBe('Site credibility');
+    expect($('a.feed-link').attr('href')).toContain('minScore=80');
+    const api = await t.app.inject({ url: '/api/deals?minScore=80' });
+    expect(api.json().deals.map((deal: { site: string }) => deal.site)).toEqual(['haotuan']);
+    expect((await t.app.inject({ url: '/api/deals?minScore=101' })).statusCode).toBe(400);
+  });
 });

@@ -51,7 +51,13 @@ const sortKeys: Record<DealSort, { key: string; dir: 'ASC' | 'DESC'; index: stri
   // A deal without an end time sorts after every ending one; the same expression is indexed.
   ending: { key: 'ifnull(d.ends_at, 9007199254740991)', dir: 'ASC', index: 'deals_live_ending' },
 };
-const orderBy = (sort: DealSort) => `${sortKeys[sort].key} ${sortKeys[sort].dir}, d.id ${sortKeys[sort].dir}`;
+// Ties of the sort go to the more credible site (unscored last), then by id. Nothing else ranks:
+// no site can pay for a place (README, "Credibility score"). Not for newest: its ties are the
+// deals one crawl first saw at one instant, nearly always of one site, and ordering a whole
+// feed's worth of them by score would sort up to 100k rows for a page.
+const creditTies = (sort: DealSort) => sort !== 'newest';
+const orderBy = (sort: DealSort) =>
+  `${sortKeys[sort].key} ${sortKeys[sort].dir}, ${creditTies(sort) ? 's.credibility_score DESC, ' : ''}d.id ${sortKeys[sort].dir}`;
 
 const from = 'FROM deals d JOIN sites s ON s.id = d.site_id';
 
@@ -111,6 +117,10 @@ function whereFor(query: DealQuery, except?: FacetName): Filter {
   if (query.minDiscount !== undefined) {
     terms.push('d.discount_percent >= @minDiscount');
     params.minDiscount = query.minDiscount;
+  }
+  if (query.minScore !== undefined) {
+    terms.push('s.credibility_score >= @minScore');
+    params.minScore = query.minScore;
   }
   if (query.newToday) {
     terms.push('d.first_seen_at > @newSince');
@@ -176,15 +186,16 @@ export function listingStatements(query: DealQuery, options: { scanSortIndex?: b
     // A city and a category: the city's deals and the nationwide ones are two streams in the
     // sort's order on deals_live_geo_<sort> (geo=? AND category=?), merged; the page reads only
     // its own rows (plus the ones before its offset), never the 100k+ matches.
-    const arm = (geo: string) => `SELECT ${dealColumns}, ${key} AS sort_key, d.id AS sort_id ${from}
+    const arm = (geo: string) => `SELECT ${dealColumns}, ${key} AS sort_key, s.credibility_score AS sort_score, d.id AS sort_id ${from}
   WHERE ${filter.replace(`d.geo IN (@city, '*')`, `d.geo = ${geo}`)}`;
     page = {
-      sql: `${arm('@city')}\nUNION ALL\n${arm(`'*'`)}\nORDER BY sort_key ${dir}, sort_id ${dir} LIMIT @limit OFFSET @offset`,
+      sql: `${arm('@city')}\nUNION ALL\n${arm(`'*'`)}\nORDER BY sort_key ${dir}, ${creditTies(query.sort) ? 'sort_score DESC, ' : ''}sort_id ${dir} LIMIT @limit OFFSET @offset`,
       params: pageParams,
     };
   } else if (options.scanSortIndex) {
-    // A search matching a large share of the deals: walk the sort's own index and keep the
-    // matches (the match list is built once per statement), instead of reading every match.
+    // Matches that are a large share of the deals (the whole country, a big city or category, a
+    // common word): walk the sort's own index and keep the matches (a search's match list is
+    // built once per statement) until the page is full, instead of reading and sorting them all.
     page = {
       sql: `SELECT ${dealColumns} FROM deals d INDEXED BY ${index} JOIN sites s ON s.id = d.site_id WHERE ${filter}
   ORDER BY ${orderBy(query.sort)} LIMIT @limit OFFSET @offset`,
@@ -436,11 +447,11 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
   return {
     async search(query: DealQuery): Promise<DealSearchResult> {
       const { total, facets } = await cache.summary(query, () => summarise(query));
-      // A search whose matches are a large share of the live deals finds its page sooner by
-      // walking the sort's index than by reading (and sorting) every match.
+      // A filter whose matches are a large share of the live deals finds its page sooner by
+      // walking the sort's index (about wanted × live / total rows) than by reading and sorting
+      // every match; a narrow one (one site, a small town) the other way round.
       const wanted = query.page * query.pageSize;
-      const scanSortIndex = query.q !== undefined && total > 0 && !query.collapseGroups
-        && (wanted * liveDeals()) / total <= SCAN_RATIO_LIMIT;
+      const scanSortIndex = total > 0 && !query.collapseGroups && (wanted * liveDeals()) / total <= SCAN_RATIO_LIMIT;
       const rows = run(listingStatements(query, { scanSortIndex }).page) as DealRow[];
       return { deals: withGroups(rows, query.now.getTime()), total, facets };
     },

@@ -49,7 +49,7 @@ export function summaryKey(query: DealQuery): string {
   return JSON.stringify([
     query.city ?? null, query.district ?? null, query.category ?? null,
     query.sites?.length ? [...new Set(query.sites)].sort() : null,
-    query.priceMin ?? null, query.priceMax ?? null, query.minDiscount ?? null, query.newToday ? 1 : 0,
+    query.priceMin ?? null, query.priceMax ?? null, query.minDiscount ?? null, query.minScore ?? null, query.newToday ? 1 : 0,
     query.firstSeen ? [query.firstSeen.after.getTime(), query.firstSeen.until.getTime()] : null,
     query.q === undefined ? null : ftsQuery(query.q),
     query.collapseGroups ? 1 : 0, query.facetLimit ?? null,

@@ -67,6 +67,10 @@ export function createSitesRepository(db: SqliteDatabase, changes?: ChangeNotifi
   const setOwner = db.prepare<[number | null, number, number]>('UPDATE sites SET owner_user_id = ?, updated_at = ? WHERE id = ?');
   const setStatus = db.prepare<{ id: number; status: string; reason: string | null; now: number }, SiteRow>(
     'UPDATE sites SET status = @status, status_reason = @reason, updated_at = @now WHERE id = @id RETURNING *');
+  const setCredibilityScore = db.prepare<[number | null, number]>('UPDATE sites SET credibility_score = ? WHERE id = ?');
+  const setCredibilityScores = db.transaction((scores: ReadonlyMap<number, number | null>) => {
+    for (const [siteId, score] of scores) setCredibilityScore.run(score, siteId);
+  });
   const setAttributionWindow = db.prepare<[number, number, number]>(
     'UPDATE sites SET attribution_window_days = ?, updated_at = ? WHERE id = ?');
   const insertOwned = db.prepare<{ slug: string; name: string; homeUrl: string; clickParam: string | null; clickTemplate: string | null; owner: number; token: string; now: number }, SiteRow>(`
@@ -123,6 +127,10 @@ export function createSitesRepository(db: SqliteDatabase, changes?: ChangeNotifi
       const row = setStatus.get({ id: siteId, status, reason, now: Date.now() });
       changes?.notify(); // after the commit (autocommit statement): caches reload the new state
       return row ? toSite(row) : null;
+    },
+    async setCredibilityScores(scores) {
+      setCredibilityScores(scores);
+      changes?.notify(); // listings filter and rank by the score
     },
     async setAttributionWindow(siteId, days) {
       setAttributionWindow.run(days, Date.now(), siteId);

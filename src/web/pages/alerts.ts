@@ -17,7 +17,7 @@ import { pageContext } from '../page-context';
 export const SUBSCRIBE_LIMIT_PER_MINUTE = 5;
 
 const MAJOR_AMOUNT = '^[0-9]{1,9}([.][0-9]{1,2})?$';
-const { city, district, category, site, priceMin, priceMax, minDiscount, q } = dealListingQuerystring.properties;
+const { city, district, category, site, priceMin, priceMax, minDiscount, minScore, q } = dealListingQuerystring.properties;
 
 interface SubscribeBody extends AlertFilterFields {
   email: string;
@@ -31,7 +31,7 @@ const subscribeBody = {
     // Ajv's "email" format; 254 is the longest address SMTP can carry.
     email: { type: 'string', format: 'email', maxLength: 254, description: 'Where the alert goes.' },
     priceCeiling: { type: 'string', pattern: MAJOR_AMOUNT, description: 'Only deals at or under this price, in major units (`100`).' },
-    city, district, category, site, priceMin, priceMax, minDiscount, q,
+    city, district, category, site, priceMin, priceMax, minDiscount, minScore, q,
     new: { type: 'string', enum: ['1', 'true', '0', 'false'] },
   },
 } as const;
