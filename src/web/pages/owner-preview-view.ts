@@ -69,6 +69,7 @@ export function feedPreviewView(preview: FeedPreview, tr: Translator, siteName: 
     };
   }
   const notes: string[] = [];
+  if (preview.itemsSeen === 0) notes.push(tr.t('owner.preview.noItems'));
   if (preview.everyItemBroken) notes.push(tr.t('owner.preview.everyItemBroken'));
   if (preview.robotsDisallowed) notes.push(tr.t('owner.preview.robotsDisallowed'));
   const nowIso = now.toISOString();

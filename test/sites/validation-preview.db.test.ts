@@ -1,0 +1,78 @@
+// The validation preview finds what a crawl of the same feed stores, because it runs the crawler's
+// own fetch and parse: the same deal count and the same skipped items with the same reasons. It
+// stores nothing, reads the feed once, and turns fetch failures into a coded result.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { crawlFeed } from '../../crawlers/ingest/crawl-feed';
+import { crawlSettings } from '../../src/config';
+import { previewFeed } from '../../src/sites/validation-preview';
+import { openStorage, type Storage } from '../../src/storage';
+import { fixture, startFeedServer, type FeedServer } from '../helpers/feed-server';
+import { makeTempDir } from '../helpers/temp-dir';
+
+describe('previewFeed', () => {
+  let server: FeedServer;
+  let dir: ReturnType<typeof makeTempDir>;
+  let storage: Storage;
+  const settings = crawlSettings(true);
+
+  beforeAll(async () => {
+    server = await startFeedServer();
+    server.answer('/feed.xml', { headers: { 'content-type': 'application/xml' }, body: fixture('owner/feed-with-broken-items.xml') });
+    server.answer('/html', { headers: { 'content-type': 'text/html' }, body: fixture('owner/not-a-feed.html') });
+  });
+  afterAll(async () => { await server.close(); });
+  beforeEach(() => {
+    dir = makeTempDir();
+    storage = openStorage(dir.file('preview.db'));
+  });
+  afterEach(async () => {
+    await storage.close();
+    dir.remove();
+  });
+
+  it('finds the deals and skipped items a crawl of the same feed stores, and stores nothing itself', async () => {
+    const before = server.requests('/feed.xml');
+    const preview = await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'auto' }, { ...settings, now: new Date('2026-01-01T00:00:00Z') });
+    expect(server.requests('/feed.xml') - before).toBe(1);
+    if (!preview.ok) throw new Error(preview.error.message);
+    expect(preview).toMatchObject({ format: 'hao123', itemsSeen: 9, dealCount: 4, everyItemBroken: false, robotsDisallowed: false, httpStatus: 200 });
+    expect(preview.sample.map((deal) => deal.externalId)).toEqual(['1', '2', '3', '4']);
+    expect(preview.problems.map((problem) => [problem.item, problem.code, problem.severity, problem.detail])).toEqual([
+      ['5', 'missing_price', 'skipped', null],
+      ['6', 'end_before_start', 'skipped', null],
+      ['7', 'url_not_http', 'skipped', null],
+      ['8', 'missing_title', 'skipped', null],
+      ['9', 'price_not_amount', 'skipped', '面议'],
+      ['4', 'unknown_city', 'warning', 'Atlantis'],
+    ]);
+    expect(await storage.sites.list()).toEqual([]);
+
+    const site = await storage.sites.upsert({ slug: 'tuan', name: 'Tuan', homeUrl: server.url('/') });
+    const feed = await storage.feeds.upsert({ siteId: site.id, url: server.url('/feed.xml') });
+    const report = await crawlFeed(storage, feed, settings);
+    expect(report.counts?.added).toBe(preview.dealCount);
+    expect(report.skipped).toEqual(preview.problems.filter((problem) => problem.severity === 'skipped').map(({ item, reason }) => ({ item, reason })));
+  });
+
+  it('flags deals that have already ended', async () => {
+    const preview = await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'auto' }, { ...settings, now: new Date('2100-01-02T00:00:00Z') });
+    if (!preview.ok) throw new Error('preview failed');
+    expect(preview.problems.filter((problem) => problem.code === 'already_ended').map((problem) => problem.item)).toEqual(['1', '2', '3', '4']);
+  });
+
+  it('reports fetch and format failures with the crawler\'s codes', async () => {
+    expect(await previewFeed({ feedUrl: server.url('/html'), format: 'auto' }, settings))
+      .toMatchObject({ ok: false, error: { code: 'not_a_feed' } });
+    expect(await previewFeed({ feedUrl: server.url('/missing'), format: 'auto' }, settings))
+      .toMatchObject({ ok: false, error: { code: 'http_status', httpStatus: 404 } });
+    // The wrong format of the right syntax reads no items: not an error, and the page says so.
+    expect(await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'rss' }, settings))
+      .toMatchObject({ ok: true, format: 'rss', itemsSeen: 0, dealCount: 0 });
+    expect(await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'groupon' }, settings))
+      .toMatchObject({ ok: false, error: { code: 'parse_error' } });
+    expect(await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'auto' }, crawlSettings(false)))
+      .toMatchObject({ ok: false, error: { code: 'blocked_address' } });
+    const big = await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'auto' }, { ...settings, fetch: { ...settings.fetch, maxBytes: 100 } });
+    expect(big).toMatchObject({ ok: false, error: { code: 'too_large' } });
+  });
+});
