@@ -9,10 +9,11 @@ export const crawlCommand: Command = {
   summary: 'crawl every active feed once (or one feed) and report what changed',
   help: `Usage: dealnav crawl [--feed ID] [--db PATH] [--allow-private-network]
 
-Fetches each active feed once, whether or not it is due, and upserts its deals. A failed fetch
-or an unparseable answer changes no deals and is recorded on the crawl run.
+Fetches each active feed of an active site once, whether or not it is due, and upserts its deals.
+Sites waiting for approval, rejected or suspended are left alone, as the scheduler leaves them. A
+failed fetch or an unparseable answer changes no deals and is recorded on the crawl run.
 
-  --feed ID                  crawl only this feed (see dealnav feeds), even if it is paused
+  --feed ID                  crawl only this feed (see dealnav feeds), even if it or its site is paused
 ${commonHelp.db}
 ${commonHelp.allowPrivate}`,
   options: { ...dbOption, ...allowPrivateOption, feed: { type: 'string' } },
@@ -21,9 +22,7 @@ ${commonHelp.allowPrivate}`,
     try {
       const settings = crawlSettings(resolveAllowPrivate(values['allow-private-network'] === true));
       const feedId = stringValue(values, 'feed');
-      const feeds = feedId === undefined
-        ? (await storage.feeds.list()).filter((feed) => feed.status === 'active')
-        : [await findFeed(storage, feedId)];
+      const feeds = feedId === undefined ? await crawlableFeeds(storage) : [await findFeed(storage, feedId)];
       if (feeds.length === 0) console.log('no active feeds: register one with dealnav site add');
       let failures = 0;
       for (const [index, feed] of feeds.entries()) {
@@ -39,6 +38,17 @@ ${commonHelp.allowPrivate}`,
     }
   },
 };
+
+/** Active feeds of active sites (what the scheduler would poll), saying how many others are left alone. */
+async function crawlableFeeds(storage: ReturnType<typeof openStorage>) {
+  const [feeds, sites] = await Promise.all([storage.feeds.list(), storage.sites.list()]);
+  const activeSites = new Set(sites.filter((site) => site.status === 'active').map((site) => site.id));
+  const active = feeds.filter((feed) => feed.status === 'active');
+  const crawlable = active.filter((feed) => activeSites.has(feed.siteId));
+  const skipped = active.length - crawlable.length;
+  if (skipped > 0) console.log(`${skipped} feed(s) of sites that are not active (pending, rejected or suspended) left alone`);
+  return crawlable;
+}
 
 async function findFeed(storage: ReturnType<typeof openStorage>, raw: string) {
   const id = Number(raw);
