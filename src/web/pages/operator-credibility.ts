@@ -36,6 +36,7 @@ export async function operatorCredibilityRoutes(app: FastifyInstance): Promise<v
           name: site.name,
           slug: site.slug,
           status: site.status,
+          statusText: tr.t(`operator.status.${site.status}` as MessageKey),
           credibility: siteCredibilityView(credibility, tr),
           computedAt: credibility ? tr.dateTime(credibility.computedAt, 'UTC') : null,
           alerts: alerts.filter((alert) => alert.siteId === site.id).map((alert) => ({
