@@ -5,11 +5,15 @@ import { cpus, loadavg } from 'node:os';
 import { runGoBench } from './go';
 import { runIngestBench, type BenchOptions, type Table } from './ingest';
 import { runListingBench } from './listing';
+import { runPostbackBench } from './postback';
+import { runReportsBench } from './reports';
 
 const BENCHES: Record<string, (options: BenchOptions) => Promise<Table[]>> = {
   ingest: runIngestBench,
   go: runGoBench,
   listing: runListingBench,
+  reports: runReportsBench,
+  postback: runPostbackBench,
 };
 
 function printTable(table: Table): void {
