@@ -50,6 +50,14 @@ export class CredibilitySchedule {
     });
   }
 
+  /** Link checks and a recompute now, without the digest (the demo, after its first crawl). */
+  checkNow(): Promise<unknown> {
+    return this.exclusive(async () => {
+      await this.service.checkLinks();
+      await this.service.recompute();
+    });
+  }
+
   recompute(): Promise<unknown> {
     return this.exclusive(() => this.service.recompute());
   }

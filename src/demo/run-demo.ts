@@ -24,6 +24,9 @@ export async function startDemo(config: Omit<ServerConfig, 'allowPrivateNetwork'
       const report = await server.scheduler.crawlNow(feed);
       log(`crawled ${feed.siteSlug}: ${describeReport(report)}`);
     }
+    // Check the sample deal pages in the background, so /operator/credibility has link results
+    // (two sample pages misbehave on purpose); scores appear once each feed has 3 crawls.
+    void server.credibilitySchedule.checkNow();
   } catch (error) {
     await server.close();
     await Promise.all(sites.map((site) => site.close()));

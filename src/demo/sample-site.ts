@@ -95,6 +95,11 @@ function view(spec: SampleSiteSpec, deal: SampleDeal, base: string, now: Date) {
     imageUrl: `${base}/img/${encodeURIComponent(deal.id)}.svg`,
     starts: hours(deal.startsInHours),
     ends: hours(deal.endsInHours),
+    // The Chinese sites' pages state their price in schema.org JSON-LD, as many real ones do.
+    jsonLd: spec.kind === 'groupon' ? null : JSON.stringify({
+      '@context': 'https://schema.org', '@type': 'Product', name: deal.title,
+      offers: { '@type': 'Offer', price: (deal.pagePrice ?? deal.price).replace(/,/g, ''), priceCurrency: 'CNY', url: `${base}${dealPath(spec, deal)}` },
+    }).replace(/</g, '\\u003c'),
   };
 }
 
