@@ -273,6 +273,8 @@ export interface SitesRepository {
   setStatus(siteId: number, status: SiteStatus, reason: string | null): Promise<Site | null>;
   /** Each site's current credibility score (null: not scored), which listings filter and rank by. */
   setCredibilityScores(scores: ReadonlyMap<number, number | null>): Promise<void>;
+  /** The site's deals not removed and not ended at `now`, whatever the site's status (what suspending hides). */
+  countCurrentDeals(siteId: number, now: Date): Promise<number>;
   /** Sets how many days after a click a conversion may still be attributed to it. */
   setAttributionWindow(siteId: number, days: number): Promise<void>;
   /** Active sites with their live deal counts, cities and crawl health, for the sites directory. */

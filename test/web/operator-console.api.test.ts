@@ -106,6 +106,7 @@ describe('operator console', () => {
     const all = cheerio.load((await ops.get('/operator/sites?status=all')).body);
     expect(all('tr[data-site-id]').length).toBe(3);
     expect((await ops.get('/operator/sites?status=bogus')).statusCode).toBe(400);
+    expect((await ops.get('/operator/sites/9999')).statusCode).toBe(404);
   });
 
   it('refuses to approve an unverified site unless the operator ticks the override, then audits it and makes its feeds due', async () => {
@@ -174,11 +175,13 @@ describe('operator console', () => {
     // Warm /go's redirect cache: the suspension must reach it through the change listener.
     expect((await t.app.inject({ url: `/go/${hotpot}` })).statusCode).toBe(302);
 
+    expect(cheerio.load((await ops.get(`/operator/sites/${t.site.id}`)).body)('.current-deals').text()).toContain('2 current deals, listed');
     const suspended = await ops.submit(`/operator/sites/${t.site.id}`, `/operator/sites/${t.site.id}/suspend`, { reason: 'Deals link to a closed shop.' });
     expect(suspended.statusCode).toBe(303);
     expect((await t.storage.sites.findById(t.site.id))!).toMatchObject({ status: 'suspended', statusReason: 'Deals link to a closed shop.' });
     expect((await t.app.inject({ url: `/go/${hotpot}` })).statusCode).toBe(404);
     expect(await t.storage.deals.findById(hotpot)).not.toBeNull(); // nothing deleted
+    expect(cheerio.load((await ops.get(`/operator/sites/${t.site.id}`)).body)('.current-deals').text()).toContain('2 current deals, not listed');
     expect((await t.storage.feeds.listDue(new Date(), 10)).map((feed) => feed.id)).toEqual([otherFeed.id]); // the pending site's feed is not due either
     const during = await listed();
     expect(during.api).toEqual(['Massage']);

@@ -71,6 +71,9 @@ export function createSitesRepository(db: SqliteDatabase, changes?: ChangeNotifi
   const setCredibilityScores = db.transaction((scores: ReadonlyMap<number, number | null>) => {
     for (const [siteId, score] of scores) setCredibilityScore.run(score, siteId);
   });
+  // deals_live_site (site_id, …, ends_at, …) answers this from the index.
+  const currentDeals = db.prepare<[number, number], { n: number }>(
+    'SELECT count(*) AS n FROM deals WHERE site_id = ? AND removed_at IS NULL AND (ends_at IS NULL OR ends_at > ?)');
   const setAttributionWindow = db.prepare<[number, number, number]>(
     'UPDATE sites SET attribution_window_days = ?, updated_at = ? WHERE id = ?');
   const insertOwned = db.prepare<{ slug: string; name: string; homeUrl: string; clickParam: string | null; clickTemplate: string | null; owner: number; token: string; now: number }, SiteRow>(`
@@ -131,6 +134,9 @@ export function createSitesRepository(db: SqliteDatabase, changes?: ChangeNotifi
     async setCredibilityScores(scores) {
       setCredibilityScores(scores);
       changes?.notify(); // listings filter and rank by the score
+    },
+    async countCurrentDeals(siteId, now) {
+      return currentDeals.get(siteId, now.getTime())!.n;
     },
     async setAttributionWindow(siteId, days) {
       setAttributionWindow.run(days, Date.now(), siteId);

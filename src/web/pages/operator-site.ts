@@ -94,12 +94,13 @@ export async function operatorSitePageRoutes(app: FastifyInstance): Promise<void
   async function show(request: FastifyRequest, reply: FastifyReply, site: Site, extras: Extras = {}) {
     const tr = request.translator;
     const now = new Date();
-    const [owner, feeds, history, termList, closed] = await Promise.all([
+    const [owner, feeds, history, termList, closed, currentDeals] = await Promise.all([
       site.ownerUserId ? app.storage.users.findById(site.ownerUserId) : null,
       app.storage.feeds.listForSite(site.id),
       app.storage.auditLog.forSubject(`site:${site.id}`, HISTORY_ENTRIES),
       app.storage.revenue.listTerms(site.id),
       terms.earliestStart(site.id),
+      app.storage.sites.countCurrentDeals(site.id, now),
     ]);
     const runs = (await Promise.all(feeds.map((feed) => app.storage.crawlRuns.listForFeed(feed.id, RUNS_PER_FEED)))).flat()
       .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
@@ -126,6 +127,8 @@ export async function operatorSitePageRoutes(app: FastifyInstance): Promise<void
         verificationToken: site.verificationToken,
         attributionWindowDays: site.attributionWindowDays,
         owner: owner?.email ?? null,
+        currentDeals: tr.t(site.status === 'active' ? 'operator.site.dealsListed' : 'operator.site.dealsHidden', { count: tr.number(currentDeals) }),
+        listingHref: `/?${new URLSearchParams({ site: site.slug })}`,
       },
       decisions: decisionsFrom(site.status),
       feeds: feeds.map((feed) => ({
