@@ -104,6 +104,7 @@ describe("a site owner's site page", () => {
     const $ = await page();
     expect(cells($, '.feed-runs tbody tr')).toMatch(/^[^|]+ \| failed \| 1,234 ms \| 503 \| 0 \| – \| Your server answered HTTP 503 instead of the feed\. HTTP 503 Service Unavailable$/);
     expect(text($, '.feed-paused')).toContain('Paused: 8 failures in a row');
+    expect(text($, '.feed-health .last-error')).toBe('Last error: Your server answered HTTP 503 instead of the feed. (HTTP 503 Service Unavailable)');
 
     const session = await t.signedIn(owner);
     const resumed = await session.submit(`/owner/sites/${site.id}`, `/owner/sites/${site.id}/feeds/${feed.id}/resume`, {});

@@ -68,7 +68,8 @@ export async function siteDashboard(storage: Storage, site: Site, tr: Translator
       id: feed.id, url: feed.url, format: feed.format, detectedFormat: feed.detectedFormat,
       paused: feed.status === 'paused', pausedReason: feed.pausedReason,
       lastSuccessText: at(feed.lastSuccessAt),
-      lastErrorText: feed.lastErrorCode ? `${crawlErrorText(feed.lastErrorCode, null, tr)} (${feed.lastErrorMessage ?? feed.lastErrorCode})` : null,
+      lastErrorText: feed.lastErrorCode
+        ? `${crawlErrorText(feed.lastErrorCode, statusIn(feed.lastErrorMessage), tr)} (${feed.lastErrorMessage ?? feed.lastErrorCode})` : null,
       consecutiveFailures: feed.consecutiveFailures,
       runs: (await storage.crawlRuns.listForFeed(feed.id, RUNS_SHOWN)).map((run) => ({
         startedText: tr.dateTime(run.startedAt, 'UTC'),
@@ -96,6 +97,12 @@ export async function siteDashboard(storage: Storage, site: Site, tr: Translator
     })),
   };
 }
+
+/** The HTTP status in a stored error message (`HTTP 503 Service Unavailable`); feeds keep only the text. */
+const statusIn = (message: string | null): number | null => {
+  const match = /\bHTTP (\d{3})\b/.exec(message ?? '');
+  return match ? Number(match[1]) : null;
+};
 
 /** Ledger totals per currency and bucket, over the site's whole history. */
 function commissionByStatus(entries: { currency: string; bucket: CommissionBucket; amountMinor: number }[], tr: Translator) {
