@@ -114,6 +114,13 @@ describe.skipIf(!chromiumPath() && !browserRequired)('operator walk in Chromium'
     expect(reports.status()).toBe(200);
     await page.waitForLoadState();
     await screenshot(page, 'reports');
+
+    // The same site page in Chinese, through the header's language switch.
+    await page.goto(`${baseUrl}/operator/sites/${pendingSiteId}`);
+    await Promise.all([page.waitForURL(`${baseUrl}/operator/sites/${pendingSiteId}`), page.locator('a.language').click()]);
+    expect(await page.locator('h1 .status').textContent()).toBe('已上线');
+    expect(await page.locator('.terms-table tbody tr').textContent()).toContain('销售额的 8.5%');
+    await screenshot(page, 'site-zh-CN');
   });
 
   it('met no console error or CSP violation, and made no request beyond loopback', () => {
