@@ -7,6 +7,7 @@ import { createClicksRepository } from './clicks';
 import { createCredibilityRepository } from './credibility';
 import { createCrawlRunsRepository } from './crawl-runs';
 import { openSqlite } from './database';
+import { Checkpointer } from './checkpointer';
 import { createDealSearch } from './deal-search';
 import { createDealsRepository } from './deals';
 import { createFeedsRepository } from './feeds';
@@ -25,6 +26,7 @@ import { createUsersRepository } from './users';
 export function openSqliteStorage(path: string): Storage {
   const db = openSqlite(path);
   migrate(db);
+  const checkpointer = db.memory ? null : new Checkpointer(db);
   // The listing's cache of totals and facets and /go's redirect cache are emptied by the deals
   // repository's change listeners, fired by feed snapshots and by site status changes alike.
   const changes = createChangeNotifier();
@@ -51,6 +53,7 @@ export function openSqliteStorage(path: string): Storage {
     reports: createReportRollupsRepository(db),
     async close() {
       await dealSearch.close();
+      await checkpointer?.stop();
       if (db.open) db.close();
     },
   };
