@@ -89,7 +89,7 @@ describe('credibility on the pages', () => {
   it('gives the score and its parts in the sites directory and /api/sites', async () => {
     const sites = cheerio.load((await t.app.inject({ url: '/sites', headers: HTML })).body);
     expect(sites(`#site-${t.site.id} .cred-site-score .cred-badge`).text()).toBe('Credibility 91');
-    expect(sites(`#site-${t.site.id} .cred-part-worth`).text()).toBe('50% (1 of 2)');
+    expect(sites(`#site-${t.site.id} .cred-part-worth`).text()).toBe('50%: 1 of 2 original prices doubtful');
     const api = (await t.app.inject({ url: '/api/sites' })).json();
     expect(api.sites[0].credibility.score).toBe(91);
     expect(api.sites[0].credibility.parts.find((part: { name: string }) => part.name === 'worth'))

@@ -56,7 +56,7 @@ export function partsView(parts: ScorePart[], tr: Translator): PartView[] {
     value: part.value === null ? null : Math.round(part.value * 100),
     text: part.value === null
       ? tr.t('cred.partNoData')
-      : tr.t('cred.partValue', { value: tr.percent(part.value), numerator: tr.number(part.numerator), denominator: tr.number(part.denominator) }),
+      : tr.t(`cred.detail.${part.name}` as MessageKey, { value: tr.percent(part.value), numerator: tr.number(part.numerator), denominator: tr.number(part.denominator) }),
   }));
 }
 
