@@ -115,6 +115,23 @@ describe("a site owner's site page", () => {
     expect(entries[0]).toMatchObject({ action: 'feed.resume', subject: `feed:${feed.id}`, actorUserId: owner.id, before: { status: 'paused' } });
   });
 
+  it('reads in Chinese for a Chinese reader, runs and verification results included', async () => {
+    const run = await t.storage.crawlRuns.start(feed.id, new Date());
+    await t.storage.crawlRuns.finish(run, new Date(), {
+      outcome: 'ok', httpStatus: 200, bytes: 10, format: 'hao123', itemsSeen: 3, counts: { added: 3, updated: 0, unchanged: 0, removed: 0 }, skipped: [], errorCode: null, errorMessage: null,
+    });
+    server.answer('/', { headers: { 'content-type': 'text/html' }, body: '<!doctype html><html><head></head></html>' });
+    server.answer(WELL_KNOWN_PATH, { status: 404, body: '' });
+    const session = await t.signedIn(owner, { 'accept-language': 'zh-CN,zh;q=0.9' });
+    const response = await session.submit(`/owner/sites/${site.id}`, `/owner/sites/${site.id}/verify`, {});
+    expect(response.statusCode).toBe(422);
+    const $ = cheerio.load(response.body);
+    expect(text($, '.site-status')).toBe('等待审核');
+    expect(text($, '.verify-result p')).toBe('尚未验证。我们看到的情况：');
+    expect(cells($, '.feed-runs tbody tr')).toContain('已读取');
+    expect(text($, 'nav.site-nav a[href="/owner"]')).toBe('我的网站');
+  });
+
   it('downloads the month\'s statement as the same CSV `dealnav statements show --csv` prints', async () => {
     const month = periodOf(new Date());
     const $ = await page();

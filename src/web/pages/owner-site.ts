@@ -5,6 +5,7 @@
 // feed or token id in the URL must belong to that site, else 403 like a foreign site.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { forbidden, requireSiteOwner, siteIdParam } from '../../accounts/guards';
+import { publicOrigin } from '../../alerts/config';
 import { generateCsrf } from '../../accounts/plugin';
 import { isPeriod } from '../../revenue/periods';
 import { newPostbackSecret, SECRET_GRACE_MS, signPostback } from '../../revenue/postback';
@@ -45,7 +46,8 @@ export async function ownerSiteRoutes(app: FastifyInstance): Promise<void> {
   async function sitePage(request: FastifyRequest, reply: FastifyReply, shown: ShownOnce = {}) {
     const tr = request.translator;
     const site = (await app.storage.sites.findById(siteOf(request).id))!;
-    const origin = `${request.protocol}://${request.host}`;
+    // The portal's public address where one is configured (links in mails use it too), else the one asked for.
+    const origin = process.env.DEALNAV_PUBLIC_URL ? publicOrigin(process.env.DEALNAV_PUBLIC_URL) : `${request.protocol}://${request.host}`;
     return privatePage(reply).view('owner-site.njk', {
       ...pageContext(request), ...(await siteDashboard(app.storage, site, tr, new Date(), origin)), shown, formCsrf: generateCsrf(request, reply),
     });
