@@ -11,18 +11,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireOperator } from '../../accounts/guards';
 import { parseTermText, type TermProblem } from '../../revenue/term-input';
 import { CommissionTermService } from '../../revenue/term-service';
-import { decisionsFrom, REASON_MAX_LENGTH, SiteStatusService, type SiteDecision } from '../../sites/site-status';
+import { REASON_MAX_LENGTH, SiteStatusService, type SiteDecision } from '../../sites/site-status';
 import { previewFeed } from '../../sites/validation-preview';
-import type { CommissionTerm, Site } from '../../storage';
+import type { Site } from '../../storage';
 import { HttpError } from '../errors';
 import { fieldErrors, hasErrors, type FieldErrors } from '../form-errors';
-import type { MessageKey, Translator } from '../i18n';
+import type { MessageKey } from '../i18n';
 import { pageContext } from '../page-context';
 import { feedPreviewView, type FeedPreviewView } from './owner-preview-view';
-import { formCsrf, nextCheckTime, operatorPage, seconds, shownTime, STATUS_MESSAGES } from './operator-view';
+import { loadSitePage, sitePageView, todayUtc } from './operator-site-view';
+import { formCsrf, operatorPage, STATUS_MESSAGES } from './operator-view';
 
-const HISTORY_ENTRIES = 50;
-const RUNS_PER_FEED = 10;
 export const ATTRIBUTION_MAX_DAYS = 365;
 /** Each preview is a fetch of someone else's server: as many a minute as the owners get. */
 export const PREVIEWS_PER_MINUTE = 10;
@@ -61,10 +60,6 @@ const TERM_PROBLEMS: Record<TermProblem, { field: string; message: MessageKey }>
   categoryInvalid: { field: 'termCategory', message: 'operator.terms.categoryInvalid' },
 };
 
-const MODEL_MESSAGES: Record<CommissionTerm['model'], MessageKey> = {
-  cps: 'operator.terms.model.cps', cpa_sale: 'operator.terms.model.cpaSale', cpa_lead: 'operator.terms.model.cpaLead', cpc: 'operator.terms.model.cpc',
-};
-
 interface Extras {
   errors?: FieldErrors;
   /** What the operator typed, shown again with the errors. */
@@ -79,8 +74,6 @@ const rateText = (rate: string | undefined): string | undefined => {
   return trimmed && /^\d+(\.\d+)?$/.test(trimmed) ? `${trimmed}%` : trimmed;
 };
 
-const todayUtc = (now: Date): string => now.toISOString().slice(0, 10);
-
 export async function operatorSitePageRoutes(app: FastifyInstance): Promise<void> {
   const statuses = new SiteStatusService(app.storage, app.audit);
   const terms = new CommissionTermService(app.storage, app.audit);
@@ -92,76 +85,16 @@ export async function operatorSitePageRoutes(app: FastifyInstance): Promise<void
   }
 
   async function show(request: FastifyRequest, reply: FastifyReply, site: Site, extras: Extras = {}) {
-    const tr = request.translator;
     const now = new Date();
-    const [owner, feeds, history, termList, closed, currentDeals] = await Promise.all([
-      site.ownerUserId ? app.storage.users.findById(site.ownerUserId) : null,
-      app.storage.feeds.listForSite(site.id),
-      app.storage.auditLog.forSubject(`site:${site.id}`, HISTORY_ENTRIES),
-      app.storage.revenue.listTerms(site.id),
-      terms.earliestStart(site.id),
-      app.storage.sites.countCurrentDeals(site.id, now),
-    ]);
-    const runs = (await Promise.all(feeds.map((feed) => app.storage.crawlRuns.listForFeed(feed.id, RUNS_PER_FEED)))).flat()
-      .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
-    const errors = extras.errors ?? {};
+    const data = await loadSitePage(app.storage, terms, site, now);
     return operatorPage(reply).view('operator-site.njk', {
       ...pageContext(request),
+      ...sitePageView(data, request.translator, now),
       formCsrf: formCsrf(request, reply),
-      errors,
+      errors: extras.errors ?? {},
       values: { from: todayUtc(now), model: 'cps', currency: 'CNY', reason: '', ...extras.values },
-      done: extras.done ? tr.t(`operator.done.${extras.done}` as MessageKey) : null,
+      done: extras.done ? request.translator.t(`operator.done.${extras.done}` as MessageKey) : null,
       preview: extras.preview ?? null,
-      site: {
-        id: site.id,
-        name: site.name,
-        slug: site.slug,
-        homeUrl: site.homeUrl,
-        status: site.status,
-        statusText: tr.t(STATUS_MESSAGES[site.status]),
-        statusReason: site.statusReason,
-        clickParam: site.clickParam,
-        clickTemplate: site.clickTemplate,
-        created: shownTime(tr, site.createdAt),
-        verified: shownTime(tr, site.verifiedAt),
-        verificationToken: site.verificationToken,
-        attributionWindowDays: site.attributionWindowDays,
-        owner: owner?.email ?? null,
-        currentDeals: tr.t(site.status === 'active' ? 'operator.site.dealsListed' : 'operator.site.dealsHidden', { count: tr.number(currentDeals) }),
-        listingHref: `/?${new URLSearchParams({ site: site.slug })}`,
-      },
-      decisions: decisionsFrom(site.status),
-      feeds: feeds.map((feed) => ({
-        id: feed.id,
-        url: feed.url,
-        format: feed.detectedFormat && feed.format === 'auto' ? `auto (${feed.detectedFormat})` : feed.format,
-        status: feed.status,
-        pausedReason: feed.pausedReason,
-        intervalMinutes: feed.intervalMinutes,
-        consecutiveFailures: feed.consecutiveFailures,
-        lastSuccess: shownTime(tr, feed.lastSuccessAt),
-        lastError: feed.lastErrorCode ? `${feed.lastErrorCode}: ${feed.lastErrorMessage ?? ''}` : null,
-        nextCheck: feed.status === 'active' && site.status === 'active' ? nextCheckTime(tr, feed.nextCheckAt, now) : null,
-      })),
-      runs: runs.slice(0, RUNS_PER_FEED * 2).map((run) => ({
-        feedId: run.feedId,
-        started: shownTime(tr, run.startedAt),
-        outcome: run.outcome,
-        duration: seconds(tr, run.durationMs),
-        itemsSeen: run.itemsSeen,
-        counts: run.counts,
-        error: run.errorCode ? `${run.errorCode}${run.errorMessage ? `: ${run.errorMessage}` : ''}` : null,
-      })),
-      history: history.map((entry) => ({
-        at: shownTime(tr, entry.at),
-        actor: entry.actorEmail,
-        action: entry.action,
-        before: entry.before === null ? null : JSON.stringify(entry.before),
-        after: entry.after === null ? null : JSON.stringify(entry.after),
-      })),
-      terms: termRows(termList, tr, now),
-      closedPeriod: closed ? tr.t('operator.terms.closedHint', { period: closed.closedPeriod, date: todayUtc(closed.earliest) }) : null,
-      earliestFrom: closed ? todayUtc(closed.earliest) : null,
       attributionMax: ATTRIBUTION_MAX_DAYS,
       reasonMax: REASON_MAX_LENGTH,
     });
@@ -272,30 +205,3 @@ export async function operatorSitePageRoutes(app: FastifyInstance): Promise<void
 /** The form's fields are named as the CLI's options; their messages sit under `term…` keys. */
 const prefixTermFields = (errors: FieldErrors): FieldErrors =>
   Object.fromEntries(Object.entries(errors).map(([field, message]) => [field === 'form' ? 'termForm' : `term${field[0]!.toUpperCase()}${field.slice(1)}`, message]));
-
-/** Which terms compete: of the sale models (cps, cpa_sale) the latest in force wins, per category. */
-const termKind = (term: CommissionTerm): string => `${term.model === 'cpa_sale' ? 'cps' : term.model}|${term.category ?? ''}`;
-
-/** Terms oldest first, each marked in force now, scheduled, or replaced by a later one of its kind. */
-function termRows(list: CommissionTerm[], tr: Translator, now: Date) {
-  const inForce = new Map<string, number>();
-  for (const term of list) {
-    const kind = termKind(term);
-    if (term.effectiveFrom <= now) inForce.set(kind, term.id); // list is oldest first: the last wins
-  }
-  return list.map((term) => {
-    const kind = termKind(term);
-    const state = term.effectiveFrom > now ? 'scheduled' : inForce.get(kind) === term.id ? 'inForce' : 'replaced';
-    return {
-      id: term.id,
-      from: shownTime(tr, term.effectiveFrom),
-      model: tr.t(MODEL_MESSAGES[term.model]),
-      price: term.model === 'cps'
-        ? tr.t('operator.terms.percent', { rate: (term.rateBp! / 100).toFixed(2).replace(/\.?0+$/, '') })
-        : tr.money(term.flatMinor!, term.currency!),
-      category: term.category,
-      state,
-      stateText: tr.t(`operator.terms.state.${state}` as MessageKey),
-    };
-  });
-}
