@@ -308,3 +308,48 @@ describe('reconciliation import', () => {
     expect((await t.storage.revenue.findConversion(t.site.id, 'A1'))!.status).toBe('pending');
   });
 });
+
+describe('order pull on the reconciliation page', () => {
+  let t: TestApp;
+  let browser: BrowserSession;
+
+  beforeEach(async () => {
+    t = await buildTestApp();
+    const created = await t.app.accounts.createUser('ops@example.com', GOOD_PASSWORD, 'operator');
+    if (!created.ok) throw new Error('no operator');
+    browser = new BrowserSession(t.app);
+    browser.cookies.set(SESSION_COOKIE, (await t.app.sessions.start(created.user.id, 'test')).cookieValue);
+    await t.storage.revenue.rotatePostbackSecret(t.site.id, SECRET, new Date(), null);
+  });
+  afterEach(async () => { await t.close(); });
+
+  const page = '/operator/reconciliation?site=letuan';
+  const setSource = (fields: Record<string, string>) => browser.submit(page, '/operator/reconciliation/pull-source', fields);
+
+  it('sets the order-query URL with errors beside its fields, pulls now and shows the failed run, and stops pulling', async () => {
+    const bad = await setSource({ url: 'ftp://orders.example/', intervalMinutes: '0', windowHours: '' });
+    expect(bad.statusCode).toBe(400);
+    const $bad = cheerio.load(bad.body);
+    expect($bad('#error-url li').text()).toBe('The URL must start with http:// or https://.');
+    expect($bad('#error-intervalMinutes li').text()).toBe('A whole number of minutes from 1 to 10080.');
+    expect(await t.storage.orderPulls.findSource(t.site.id)).toBeNull();
+
+    // Loopback: the address guard is on in this app (as in production), so the pull is refused.
+    const saved = await setSource({ url: 'http://127.0.0.1:9/orders', intervalMinutes: '30', windowHours: '' });
+    expect(saved.statusCode).toBe(303);
+    expect(await t.storage.orderPulls.findSource(t.site.id)).toMatchObject({ url: 'http://127.0.0.1:9/orders', intervalMinutes: 30, windowHours: 48 });
+    expect((await t.storage.auditLog.page(1, 10)).entries[0]).toMatchObject({ action: 'order_pull.set_url', subject: `site:${t.site.id}`, after: { url: 'http://127.0.0.1:9/orders' } });
+
+    const pulled = await browser.submit(page, '/operator/reconciliation/pull-now', {});
+    expect(pulled.statusCode).toBe(303);
+    const $ = cheerio.load((await browser.get(page)).body);
+    const run = $('table.recon-runs tbody tr').first();
+    expect(run.attr('class')).toBe('run-failed');
+    expect(run.text()).toContain('blocked_address');
+    expect(run.text()).toContain('127.0.0.1 is not a public address');
+
+    const removed = await setSource({ remove: '1' });
+    expect(removed.statusCode).toBe(303);
+    expect(await t.storage.orderPulls.findSource(t.site.id)).toBeNull();
+  });
+});

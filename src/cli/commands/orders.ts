@@ -1,9 +1,11 @@
 // `dealnav orders`: a site's order-query URL, pulls of it now, and the record of past pulls.
 import { createAccountServices } from '../../accounts/services';
 import { resolveAllowPrivate, resolveDbPath } from '../../config';
+import { OrderPullService } from '../../revenue/order-pull/pull-orders';
 import {
-  DEFAULT_PULL_INTERVAL_MINUTES, DEFAULT_PULL_WINDOW_HOURS, OrderPullService,
-} from '../../revenue/order-pull/pull-orders';
+  DEFAULT_PULL_INTERVAL_MINUTES, DEFAULT_PULL_WINDOW_HOURS, MAX_PULL_INTERVAL_MINUTES, MAX_PULL_WINDOW_HOURS,
+  pullUrlProblem, removePullSource, setPullSource, type PullUrlProblem,
+} from '../../revenue/order-pull/pull-source';
 import { PostbackService } from '../../revenue/postback';
 import { openStorage, type OrderPullRun, type Site, type Storage } from '../../storage';
 import { allowPrivateOption, commonHelp, dbOption, stringValue, UsageError, type Command, type Values } from '../command';
@@ -58,53 +60,42 @@ async function findSite(storage: Storage, slug: string): Promise<Site> {
   return site;
 }
 
-const positiveInteger = (values: Values, name: string, fallback: number, max: number): number => {
+const optionalInteger = (values: Values, name: string, max: number): number | undefined => {
   const text = stringValue(values, name);
-  if (text === undefined) return fallback;
+  if (text === undefined) return undefined;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
   return value;
 };
 
+const URL_PROBLEMS: Record<PullUrlProblem, string> = {
+  not_a_url: 'is not a URL',
+  not_http: 'must be http or https',
+  credentials: 'must not carry a user name or password (the query is signed instead)',
+  too_long: 'is longer than 2000 characters',
+};
+
 async function setPullUrl(storage: Storage, site: Site, url: string | undefined, values: Values): Promise<number> {
   const { audit } = await createAccountServices(storage);
-  const before = await storage.orderPulls.findSource(site.id);
   if (values.remove === true) {
     if (url) throw new UsageError('--remove takes no URL');
-    const removed = await storage.orderPulls.removeSource(site.id);
-    if (removed) await audit.record({ actorUserId: null, action: 'order_pull.remove', subject: `site:${site.id}`, before: { url: before?.url } });
+    const removed = await removePullSource(storage, audit, site, null);
     console.log(removed ? `${site.slug}: order pull removed` : `${site.slug} had no order-query URL`);
     return 0;
   }
   if (!url) throw new UsageError('orders pull-url needs the URL (or --remove)');
-  checkUrl(url);
-  const source = await storage.orderPulls.setSource(site.id, {
+  const problem = pullUrlProblem(url);
+  if (problem) throw new UsageError(`the order-query URL ${URL_PROBLEMS[problem]}`);
+  const source = await setPullSource(storage, audit, site, null, {
     url,
-    intervalMinutes: positiveInteger(values, 'interval', before?.intervalMinutes ?? DEFAULT_PULL_INTERVAL_MINUTES, 7 * 24 * 60),
-    windowHours: positiveInteger(values, 'window', before?.windowHours ?? DEFAULT_PULL_WINDOW_HOURS, 31 * 24),
-  }, new Date());
-  await audit.record({
-    actorUserId: null, action: 'order_pull.set_url', subject: `site:${site.id}`,
-    before: before ? { url: before.url, intervalMinutes: before.intervalMinutes, windowHours: before.windowHours } : null,
-    after: { url: source.url, intervalMinutes: source.intervalMinutes, windowHours: source.windowHours },
+    intervalMinutes: optionalInteger(values, 'interval', MAX_PULL_INTERVAL_MINUTES),
+    windowHours: optionalInteger(values, 'window', MAX_PULL_WINDOW_HOURS),
   });
   if (!(await storage.revenue.postbackSecrets(site.id))) {
     console.error(`note: ${site.slug} has no postback secret yet; pulls fail until one exists (dealnav site secret ${site.slug})`);
   }
   console.log(`${site.slug}: orders pulled from ${source.url} every ${source.intervalMinutes} min, window at least ${source.windowHours} h; first pull due now`);
   return 0;
-}
-
-function checkUrl(text: string): void {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`'${text}' is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('the order-query URL must be http or https');
-  if (url.username || url.password) throw new UsageError('the order-query URL must not carry a user name or password (the query is signed instead)');
-  if (text.length > 2000) throw new UsageError('the order-query URL is longer than 2000 characters');
 }
 
 function parseTime(text: string | undefined, name: string): Date | undefined {

@@ -26,9 +26,6 @@ export interface OrderPullOptions {
 /** Refused orders kept on the run, with why. */
 const MAX_PROBLEMS = 20;
 
-export const DEFAULT_PULL_INTERVAL_MINUTES = 60;
-export const DEFAULT_PULL_WINDOW_HOURS = 48;
-
 class PullFailure extends Error {
   constructor(readonly code: string, message: string, readonly httpStatus: number | null = null) {
     super(message);

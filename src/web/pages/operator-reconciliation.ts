@@ -1,18 +1,24 @@
 // Reconciliation for operators: GET /operator/reconciliation (choose a site, upload its order report
 // with the remembered column mapping), POST …/preview (multipart: read and compare, store the
 // pending import), GET …/imports/:id (the preview: ticked corrections per category), POST
-// …/imports/:id/apply, GET …/imports/:id/result. Order pulls of the site are shown on the first page.
+// …/imports/:id/apply, GET …/imports/:id/result. The first page also holds the site's order pull:
+// its order-query URL (POST …/pull-source), a pull now (POST …/pull-now) and the recent runs.
 import fastifyFormbody from '@fastify/formbody';
 import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireOperator } from '../../accounts/guards';
 import { generateCsrf } from '../../accounts/plugin';
 import { RevenueError } from '../../revenue/errors';
+import { OrderPullService } from '../../revenue/order-pull/pull-orders';
+import {
+  MAX_PULL_INTERVAL_MINUTES, MAX_PULL_WINDOW_HOURS, pullUrlProblem, removePullSource, setPullSource, type PullUrlProblem,
+} from '../../revenue/order-pull/pull-source';
 import { REPORT_LIMITS } from '../../revenue/reconciliation/parse-report';
 import { CORRECTABLE, ReconciliationService, type ReportUpload } from '../../revenue/reconciliation/reconciliation-service';
 import type { ReconciliationImport, Site } from '../../storage';
 import { HttpError } from '../errors';
 import { fieldErrors, hasErrors, type FieldMessages } from '../form-errors';
+import type { MessageKey } from '../i18n';
 import { pageContext } from '../page-context';
 import {
   categoryViews, fieldsFromMapping, mappingFromFields, problemMessages, type UploadFields,
@@ -69,6 +75,33 @@ const applyBody = {
   },
 } as const;
 
+const siteField = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,63}$' } as const;
+const pullSourceBody = {
+  type: 'object',
+  required: ['site'],
+  properties: {
+    _csrf: { type: 'string', maxLength: 200 },
+    site: siteField,
+    url: { type: 'string', maxLength: 2000 },
+    intervalMinutes: { type: 'integer', minimum: 1, maximum: MAX_PULL_INTERVAL_MINUTES },
+    windowHours: { type: 'integer', minimum: 1, maximum: MAX_PULL_WINDOW_HOURS },
+    remove: { type: 'string', enum: ['1'] },
+  },
+} as const;
+const pullNowBody = { type: 'object', required: ['site'], properties: { _csrf: { type: 'string', maxLength: 200 }, site: siteField } } as const;
+
+interface PullSourceFields { site: string; url?: string; intervalMinutes?: number; windowHours?: number; remove?: '1' }
+
+const pullSourceMessages: FieldMessages<'url' | 'intervalMinutes' | 'windowHours'> = {
+  url: { '*': 'recon.pull.error.url' },
+  intervalMinutes: { '*': 'recon.pull.error.interval' },
+  windowHours: { '*': 'recon.pull.error.window' },
+};
+
+const URL_PROBLEMS: Record<PullUrlProblem, MessageKey> = {
+  not_a_url: 'recon.pull.error.url', not_http: 'recon.pull.error.notHttp', credentials: 'recon.pull.error.credentials', too_long: 'recon.pull.error.url',
+};
+
 /** Reads the uploaded file into memory (the byte cap bounds it) and notes whether the cap cut it. */
 async function readUpload(this: FastifyRequest, part: MultipartFile): Promise<void> {
   const chunks: Buffer[] = [];
@@ -88,8 +121,19 @@ export async function operatorReconciliationPageRoutes(app: FastifyInstance): Pr
     limits: { fileSize: REPORT_LIMITS.maxBytes, files: 1, fields: 20, parts: 21, fieldSize: 16 * 1024 },
   });
   const service = new ReconciliationService(app.storage, app.postbackService, app.audit);
+  // Pulls run from this page reach the addresses crawls may reach.
+  const pulls = new OrderPullService(app.storage, app.postbackService, { allowPrivateNetwork: app.crawlChecks.fetch.allowPrivateNetwork });
 
-  async function uploadPage(request: FastifyRequest, reply: FastifyReply, site: Site | null, values: UploadFields | null, errors: object = {}, headers: string[] = []) {
+  interface PageState {
+    values?: UploadFields | null;
+    errors?: object;
+    headers?: string[];
+    pullValues?: { url: string; intervalMinutes: string | number; windowHours: string | number } | null;
+    pullErrors?: object;
+  }
+
+  async function uploadPage(request: FastifyRequest, reply: FastifyReply, site: Site | null, state: PageState = {}) {
+    const { values = null, errors = {}, headers = [], pullErrors = {} } = state;
     const sites = (await app.storage.sites.list()).map((entry) => ({ slug: entry.slug, name: entry.name }));
     let known = { lastHeaders: [] as string[], remembered: false };
     let formValues = values;
@@ -119,6 +163,8 @@ export async function operatorReconciliationPageRoutes(app: FastifyInstance): Pr
         at: tr.dateTime(batch.createdAt, 'UTC'),
       })),
       pull: source ? { url: source.url, intervalMinutes: source.intervalMinutes, windowHours: source.windowHours, next: tr.dateTime(source.nextPullAt, 'UTC') } : null,
+      pullValues: state.pullValues ?? { url: source?.url ?? '', intervalMinutes: source?.intervalMinutes ?? '', windowHours: source?.windowHours ?? '' },
+      pullErrors,
       runs: runs.map((run) => ({
         ...run,
         at: tr.dateTime(run.startedAt, 'UTC'),
@@ -134,7 +180,7 @@ export async function operatorReconciliationPageRoutes(app: FastifyInstance): Pr
     const slug = request.query.site;
     const site = slug ? await app.storage.sites.findBySlug(slug) : null;
     if (slug && !site) throw new HttpError(404, 'DN_ERR_SITE_NOT_FOUND', `No site '${slug}'`);
-    return uploadPage(request, reply, site, null);
+    return uploadPage(request, reply, site);
   });
 
   app.post<{ Body: UploadBody }>('/operator/reconciliation/preview', {
@@ -151,17 +197,70 @@ export async function operatorReconciliationPageRoutes(app: FastifyInstance): Pr
     if (!site && !invalid.site) invalid.site = tr.t('recon.error.site');
     if (hasErrors(invalid)) {
       const errors = Object.fromEntries(Object.entries(invalid).map(([field, message]) => [field, [message]]));
-      return uploadPage(request, reply.code(400), site, values, errors);
+      return uploadPage(request, reply.code(400), site, { values, errors });
     }
     const mapping = mappingFromFields(values);
-    if (!mapping.ok) return uploadPage(request, reply.code(400), site, values, problemMessages(mapping.problems, tr));
+    if (!mapping.ok) return uploadPage(request, reply.code(400), site, { values, errors: problemMessages(mapping.problems, tr) });
     const outcome = await service.preview({
       site: site!, upload: body.report && Buffer.isBuffer(body.report.bytes) ? body.report : null, mapping: mapping.mapping,
       periodFrom: values.periodFrom || null, periodTo: values.periodTo || null, actorUserId: request.user!.id,
     });
-    if (!outcome.ok) return uploadPage(request, reply.code(400), site, values, problemMessages(outcome.problems, tr), outcome.headers);
+    if (!outcome.ok) return uploadPage(request, reply.code(400), site, { values, errors: problemMessages(outcome.problems, tr), headers: outcome.headers });
     return reply.redirect(`/operator/reconciliation/imports/${outcome.batch.id}`, 303);
   });
+
+  app.post<{ Body: PullSourceFields }>('/operator/reconciliation/pull-source', {
+    preHandler: requireOperator,
+    // An empty number field means "keep the current one".
+    preValidation: async (request) => {
+      const body = request.body as unknown as Record<string, unknown> | null;
+      for (const key of ['intervalMinutes', 'windowHours']) if (body?.[key] === '') delete body[key];
+    },
+    schema: { body: pullSourceBody },
+    attachValidation: true,
+  }, async (request, reply) => {
+    const tr = request.translator;
+    const body = (request.body ?? {}) as Partial<PullSourceFields>;
+    const site = await siteNamed(body.site);
+    const back = `/operator/reconciliation?site=${site.slug}`;
+    if (body.remove === '1' && !request.validationError) {
+      await removePullSource(app.storage, app.audit, site, request.user!.id);
+      return reply.redirect(back, 303);
+    }
+    const errors: Record<string, string[]> = Object.fromEntries(
+      Object.entries(fieldErrors(request, pullSourceMessages, tr, { interval: MAX_PULL_INTERVAL_MINUTES, window: MAX_PULL_WINDOW_HOURS }))
+        .map(([field, message]) => [field, [message]]));
+    const url = typeof body.url === 'string' ? body.url.trim() : '';
+    const problem = errors.url ? null : url === '' ? 'not_a_url' : pullUrlProblem(url);
+    if (problem) errors.url = [tr.t(URL_PROBLEMS[problem])];
+    if (Object.keys(errors).length > 0) {
+      const pullValues = { url, intervalMinutes: String(body.intervalMinutes ?? ''), windowHours: String(body.windowHours ?? '') };
+      return uploadPage(request, reply.code(400), site, { pullValues, pullErrors: errors });
+    }
+    await setPullSource(app.storage, app.audit, site, request.user!.id, { url, intervalMinutes: body.intervalMinutes, windowHours: body.windowHours });
+    return reply.redirect(back, 303);
+  });
+
+  app.post<{ Body: { site: string } }>('/operator/reconciliation/pull-now', {
+    preHandler: requireOperator,
+    schema: { body: pullNowBody },
+  }, async (request, reply) => {
+    const site = await siteNamed(request.body.site);
+    try {
+      // The run, ok or failed, is recorded and shown on the page it returns to.
+      await pulls.pullSite(site, 'manual');
+    } catch (error) {
+      if (error instanceof RevenueError) throw new HttpError(error.statusCode, error.code, error.message);
+      throw error;
+    }
+    return reply.redirect(`/operator/reconciliation?site=${site.slug}#order-pull`, 303);
+  });
+
+  async function siteNamed(slug: string | undefined): Promise<Site> {
+    const site = typeof slug === 'string' ? await app.storage.sites.findBySlug(slug) : null;
+    if (!site) throw new HttpError(404, 'DN_ERR_SITE_NOT_FOUND', `No site '${slug ?? ''}'`);
+    return site;
+  }
 
   app.get<{ Params: { id: number } }>('/operator/reconciliation/imports/:id', {
     preHandler: requireOperator,
