@@ -135,6 +135,8 @@ describe('operator console', () => {
     const after = cheerio.load((await ops.get(approved.headers.location as string)).body);
     expect(after('.notice').text()).toContain('Approved');
     expect(after('.site-history').text()).toContain('site.approve');
+    const audit = cheerio.load((await ops.get('/operator/audit')).body);
+    expect(audit(`table.audit-log a[href="/operator/sites/${pending.id}"]`).text()).toBe(`site:${pending.id}`);
     // Approving twice is refused: the site is no longer pending.
     expect((await ops.post(`/operator/sites/${pending.id}/approve`, { _csrf: after('form.decision-suspend input[name="_csrf"]').attr('value')! })).statusCode).toBe(409);
   });

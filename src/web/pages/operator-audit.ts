@@ -7,6 +7,13 @@ export const AUDIT_PAGE_SIZE = 50;
 
 const describe = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value, null, 1));
 
+/** The operator page of the record an entry is about, where there is one. */
+function subjectHref(subject: string): string | null {
+  const site = /^site:(\d+)$/.exec(subject);
+  if (site) return `/operator/sites/${site[1]}`;
+  return /^user:\d+$/.test(subject) ? '/operator/users' : null;
+}
+
 export async function operatorAuditPageRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: { page: number } }>('/operator/audit', {
     preHandler: requireOperator,
@@ -26,6 +33,7 @@ export async function operatorAuditPageRoutes(app: FastifyInstance): Promise<voi
         actor: entry.actorEmail,
         action: entry.action,
         subject: entry.subject,
+        subjectHref: subjectHref(entry.subject),
         before: describe(entry.before),
         after: describe(entry.after),
       })),
