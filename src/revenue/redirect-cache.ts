@@ -12,7 +12,7 @@
 // So a removed deal or a suspended site stops redirecting within 1 s in the worst case.
 // Misses (unknown, removed, suspended) are never cached: they always ask the database.
 import type { DealsRepository, RedirectTarget } from '../storage';
-import { ChangeWatch } from '../storage/change-watch';
+import { InvalidatedCache } from '../storage/invalidated-cache';
 import { buildClickUrl, type ClickUrlValues } from './click-url';
 
 export interface RedirectCacheOptions {
@@ -33,54 +33,39 @@ export interface CachedRedirect {
   location(values: ClickUrlValues): string;
 }
 
-interface Entry {
-  redirect: CachedRedirect;
-  expiresAt: number;
-}
-
 type TargetSource = Pick<DealsRepository, 'findRedirectTarget' | 'onRedirectTargetsChanged' | 'externalChangeVersion'>;
 
 export class RedirectTargetCache {
-  private entries = new Map<number, Entry>();
-  private readonly changes: ChangeWatch;
+  private readonly entries: InvalidatedCache<CachedRedirect>;
 
   constructor(
     private readonly deals: TargetSource,
-    private readonly options: RedirectCacheOptions = defaultRedirectCacheOptions,
-    private readonly now: () => number = Date.now,
+    options: RedirectCacheOptions = defaultRedirectCacheOptions,
+    now: () => number = Date.now,
   ) {
-    this.changes = new ChangeWatch(deals, () => this.clear(), options.versionCheckMs, now);
+    this.entries = new InvalidatedCache(deals, options, now);
   }
 
   /** The cached redirect for a deal, or undefined when it must be read (see `load`). Synchronous. */
   lookup(dealId: number): CachedRedirect | undefined {
-    const now = this.now();
-    this.changes.poll(now);
-    const entry = this.entries.get(dealId);
-    if (entry === undefined) return undefined;
-    if (now < entry.expiresAt) return entry.redirect;
-    this.entries.delete(dealId);
-    return undefined;
+    this.entries.refresh();
+    return this.entries.get(String(dealId));
   }
 
   /** Reads the deal's target from storage and caches it; null (not cached) when there is none. */
   async load(dealId: number): Promise<CachedRedirect | null> {
-    const generation = this.entries;
+    const generation = this.entries.generation;
     const target = await this.deals.findRedirectTarget(dealId);
     if (!target) return null;
     const redirect = compile(target);
     // Only cache if nothing emptied the cache while we were reading (a change may have raced us).
-    if (generation === this.entries) {
-      if (this.entries.size >= this.options.maxEntries) this.evictOldest();
-      this.entries.set(dealId, { redirect, expiresAt: this.now() + this.options.ttlMs });
-    }
+    if (generation === this.entries.generation) this.entries.set(String(dealId), redirect);
     return redirect;
   }
 
   /** Forgets every entry (called on every change signal). */
   clear(): void {
-    // A new map rather than .clear(): a load started before the change sees that and skips caching.
-    this.entries = new Map();
+    this.entries.clear();
   }
 
   get size(): number {
@@ -88,18 +73,7 @@ export class RedirectTargetCache {
   }
 
   close(): void {
-    this.changes.close();
-    this.clear();
-  }
-
-  private evictOldest(): void {
-    // Map order is insertion order, and an entry is re-inserted every ttlMs while it is used, so
-    // the first keys are the ones loaded longest ago.
-    let toDrop = Math.max(1, this.entries.size - this.options.maxEntries + 1);
-    for (const key of this.entries.keys()) {
-      this.entries.delete(key);
-      if (--toDrop === 0) break;
-    }
+    this.entries.close();
   }
 }
 

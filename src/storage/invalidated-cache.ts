@@ -1,8 +1,9 @@
 // A bounded in-process cache of values derived from the deals table, emptied whenever the deals
 // change (ChangeWatch: this process's snapshots at once, other processes within versionCheckMs)
 // and aging out after ttlMs, for what time alone changes (a deal ending). Least recently used
-// entries go first when it is full.
-import { ChangeWatch, type ChangeSource } from '../change-watch';
+// entries go first when it is full. Used by /go's redirect targets (revenue/redirect-cache.ts),
+// the listing's offer groups (sqlite/deal-search.ts) and finished answers (web/response-cache.ts).
+import { ChangeWatch, type ChangeSource } from './change-watch';
 
 export interface InvalidatedCacheOptions {
   maxEntries: number;
@@ -56,6 +57,10 @@ export class InvalidatedCache<V> {
   clear(): void {
     this.entries = new Map();
     this.clears++;
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 
   /** Moves on every clear: a value computed across a change compares it before `set`. */

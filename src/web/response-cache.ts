@@ -10,7 +10,7 @@
 // Only answers that are the same for everyone with the same key belong here: callers skip it for
 // signed-in users, whose pages carry their name and a CSRF token.
 import type { ChangeSource } from '../storage/change-watch';
-import { InvalidatedCache } from '../storage/sqlite/invalidated-cache';
+import { InvalidatedCache } from '../storage/invalidated-cache';
 
 export interface CachedResponse {
   body: string;

@@ -19,7 +19,7 @@ import type { SqliteDatabase } from './database';
 import { createDealBranches } from './deal-branches';
 import { dealColumns, liveDeal, toStoredDeal, type DealRow } from './deal-row';
 import type { ChangeSource } from '../change-watch';
-import { InvalidatedCache } from './invalidated-cache';
+import { InvalidatedCache } from '../invalidated-cache';
 import { ReadWorker } from './read-worker';
 import { ListingCache, defaultListingCacheOptions, type CachedSummary, type ListingCacheOptions } from './listing-cache';
 import { ftsQuery, offerGroupId } from './search-text';
