@@ -5,7 +5,7 @@ export interface CredibilitySettings {
   thresholds: AlertThresholds;
   /** Deals whose links are checked per site per day. */
   linksPerSite: number;
-  /** Hour (0–23, in timeZone) of the daily link check, recompute and digest. */
+  /** Hour (0–23, in timeZone) of the daily recompute and digest. */
   hour: number;
   timeZone: string;
   /** Digest recipient; used only when SMTP is configured. */

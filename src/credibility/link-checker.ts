@@ -30,8 +30,20 @@ export interface LinkCheckSummary {
   priceMismatches: number;
 }
 
-export async function checkAllSites(storage: Storage, settings: LinkCheckSettings, now: Date = new Date()): Promise<LinkCheckSummary> {
-  const sites = (await storage.sites.list()).filter((site) => site.status === 'active');
+/**
+ * Checks every active site, or with `checkedBefore` only those whose links were last checked
+ * before it (or never): the server passes "a day ago", so each site is checked about once a day
+ * and a new one soon after its first crawl.
+ */
+export async function checkAllSites(
+  storage: Storage,
+  settings: LinkCheckSettings,
+  now: Date = new Date(),
+  checkedBefore?: Date,
+): Promise<LinkCheckSummary> {
+  const last = checkedBefore ? await storage.credibility.lastLinkCheckBySite() : new Map<number, Date>();
+  const sites = (await storage.sites.list()).filter((site) => site.status === 'active'
+    && (!checkedBefore || (last.get(site.id)?.getTime() ?? 0) < checkedBefore.getTime()));
   const summary: LinkCheckSummary = {
     sites: sites.length, checked: 0, priceMismatches: 0,
     outcomes: { ok: 0, dead: 0, home_redirect: 0, sold_out: 0, skipped: 0 },

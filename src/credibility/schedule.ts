@@ -1,15 +1,21 @@
-// When credibility runs inside `dealnav serve`: the daily link check, recompute and digest at a
-// fixed hour (node-cron, like the alert digests); an hourly recompute; and a recompute shortly
-// after crawls finish (debounced, so a burst of crawls costs one). stop() lets a run finish.
+// When credibility runs inside `dealnav serve`:
+// - every hour, and a minute after crawls finish (debounced, so a burst of crawls costs one run):
+//   the links of sites not checked for a day (or never) are checked, then everything is recomputed;
+//   so each site is checked about once a day, and a new site soon after its first crawl;
+// - once a day at a fixed hour (node-cron, like the alert digests): a recompute and the digest.
+// stop() lets a run under way finish.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { CredibilityService } from './service';
 
 export interface CredibilityScheduleOptions {
   hour: number;
   timeZone: string;
-  /** Wait after a crawl before recomputing, so crawls finishing together cost one recompute. */
+  /** Wait after a crawl before running, so crawls finishing together cost one run. */
   afterCrawlDelayMs: number;
 }
+
+/** A site's links are checked again once its last check is this old. */
+export const LINK_CHECK_EVERY_MS = 23 * 60 * 60 * 1000;
 
 export class CredibilitySchedule {
   private tasks: ScheduledTask[] = [];
@@ -27,7 +33,7 @@ export class CredibilitySchedule {
     this.tasks.push(cron.schedule(`0 ${this.options.hour} * * *`, () => this.daily(), {
       timezone: this.options.timeZone, noOverlap: true, name: 'credibility-daily',
     }));
-    this.tasks.push(cron.schedule('30 * * * *', () => this.recompute(), { noOverlap: true, name: 'credibility-hourly' }));
+    this.tasks.push(cron.schedule('30 * * * *', () => this.checkDueAndRecompute(), { noOverlap: true, name: 'credibility-hourly' }));
   }
 
   /** Called after each crawl. */
@@ -35,31 +41,31 @@ export class CredibilitySchedule {
     if (this.stopped || this.afterCrawl) return;
     this.afterCrawl = setTimeout(() => {
       this.afterCrawl = null;
-      void this.recompute();
+      void this.checkDueAndRecompute();
     }, this.options.afterCrawlDelayMs);
     this.afterCrawl.unref();
   }
 
-  /** Link checks, then a recompute, then the digest. */
+  /** Links of the sites that are due (see LINK_CHECK_EVERY_MS), then a recompute. */
+  checkDueAndRecompute(): Promise<unknown> {
+    return this.exclusive(async () => {
+      const now = new Date();
+      if (this.service.checksLinks) {
+        const summary = await this.service.checkLinks(now, new Date(now.getTime() - LINK_CHECK_EVERY_MS));
+        if (summary.checked > 0) {
+          this.log(`credibility: checked ${summary.checked} links on ${summary.sites} sites: ${summary.outcomes.dead} dead, ${summary.outcomes.home_redirect} to the home page, ${summary.outcomes.sold_out} sold out, ${summary.priceMismatches} price mismatches`);
+        }
+      }
+      await this.service.recompute();
+    });
+  }
+
+  /** A recompute, then the digest. */
   daily(): Promise<unknown> {
     return this.exclusive(async () => {
-      const summary = await this.service.checkLinks();
-      this.log(`credibility: checked ${summary.checked} links on ${summary.sites} sites: ${summary.outcomes.dead} dead, ${summary.outcomes.home_redirect} to the home page, ${summary.outcomes.sold_out} sold out, ${summary.priceMismatches} price mismatches`);
       await this.service.recompute();
       await this.service.sendDigest();
     });
-  }
-
-  /** Link checks and a recompute now, without the digest (the demo, after its first crawl). */
-  checkNow(): Promise<unknown> {
-    return this.exclusive(async () => {
-      await this.service.checkLinks();
-      await this.service.recompute();
-    });
-  }
-
-  recompute(): Promise<unknown> {
-    return this.exclusive(() => this.service.recompute());
   }
 
   private exclusive(run: () => Promise<unknown>): Promise<unknown> {

@@ -15,7 +15,7 @@ export const WEIGHTS: Readonly<Record<PartName, number>> = {
 export const MIN_WEIGHT = 50;
 
 /** The least data each part needs before it counts. */
-export const MINIMUM = { crawlRuns: 3, linkChecks: 5, pricesCompared: 3, liveDeals: 1, conversions: 5, expiredListed: 1, dealsWithWorth: 1 } as const;
+export const MINIMUM = { crawlRuns: 1, linkChecks: 3, pricesCompared: 3, liveDeals: 1, conversions: 5, expiredListed: 1, dealsWithWorth: 1 } as const;
 
 /** A reported deal weighs this many times its share of the live deals (one in five reported: 0). */
 export const REPORT_FACTOR = 5;
@@ -70,15 +70,18 @@ export function scoreParts(s: SiteSignals, now: Date): ScorePart[] {
   ];
 }
 
+/** Parts without which a site is not scored: whether its feed works and whether its links do. */
+export const REQUIRED_PARTS: readonly PartName[] = ['feed', 'links'];
+
 /**
- * score = round(100 × Σ weight·value / Σ weight) over the parts with data; null when the feed
- * part has no data (fewer than MINIMUM.crawlRuns crawls in 30 days: too new to judge) or the
+ * score = round(100 × Σ weight·value / Σ weight) over the parts with data; null when a required
+ * part has no data (no crawl in 30 days, or fewer than MINIMUM.linkChecks links checked) or the
  * parts with data weigh less than MIN_WEIGHT.
  */
 export function combineParts(parts: ScorePart[]): CredibilityScore {
   const known = parts.filter((p) => p.value !== null);
   const weight = known.reduce((sum, p) => sum + p.weight, 0);
-  if (weight < MIN_WEIGHT || !known.some((p) => p.name === 'feed')) return { score: null, parts };
+  if (weight < MIN_WEIGHT || !REQUIRED_PARTS.every((name) => known.some((p) => p.name === name))) return { score: null, parts };
   const weighted = known.reduce((sum, p) => sum + p.weight * p.value!, 0);
   return { score: Math.round((100 * weighted) / weight), parts };
 }

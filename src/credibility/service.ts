@@ -97,10 +97,10 @@ export class CredibilityService {
     return this.linkChecks !== null;
   }
 
-  /** Checks a sample of every active site's live deal links (see link-checker.ts). */
-  async checkLinks(now: Date = new Date()): Promise<LinkCheckSummary> {
+  /** Checks a sample of every active site's live deal links, or only of sites not checked since `checkedBefore`. */
+  async checkLinks(now: Date = new Date(), checkedBefore?: Date): Promise<LinkCheckSummary> {
     if (!this.linkChecks) throw new Error('credibility: link checks are not configured in this process');
-    return checkAllSites(this.storage, this.linkChecks, now);
+    return checkAllSites(this.storage, this.linkChecks, now, checkedBefore);
   }
 
   async recompute(now: Date = new Date()): Promise<RecomputeReport> {

@@ -25,8 +25,8 @@ export async function startDemo(config: Omit<ServerConfig, 'allowPrivateNetwork'
       log(`crawled ${feed.siteSlug}: ${describeReport(report)}`);
     }
     // Check the sample deal pages in the background, so /operator/credibility has link results
-    // (two sample pages misbehave on purpose); scores appear once each feed has 3 crawls.
-    void server.credibilitySchedule.checkNow();
+    // and scores at once (two sample pages misbehave on purpose).
+    void server.credibilitySchedule.checkDueAndRecompute();
   } catch (error) {
     await server.close();
     await Promise.all(sites.map((site) => site.close()));

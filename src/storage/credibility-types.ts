@@ -167,6 +167,8 @@ export interface CredibilityRepository {
   /** Up to `limit` live deals of the site, those checked longest ago (or never) first. */
   dealsToCheck(siteId: number, now: Date, limit: number): Promise<DealToCheck[]>;
   recordLinkCheck(check: NewLinkCheck): Promise<void>;
+  /** When each site's links were last checked (sites never checked are absent). */
+  lastLinkCheckBySite(): Promise<Map<number, Date>>;
   /** The site's checks since `since` whose link or price was bad, newest first. */
   problemLinkChecks(siteId: number, since: Date, limit: number): Promise<LinkCheck[]>;
 

@@ -40,8 +40,15 @@ describe('credibility alerts, sales outcomes and automatic suspension', () => {
     await storage.deals.applyFeedSnapshot({ id: feed.id, siteId: site.id }, [dealRecord({ externalId: '1', site: 'flaky' })], ago(40));
     for (const hours of [40, 35, 30]) await run(ago(hours), 'ok');
     for (const hours of [25, 1]) await run(ago(hours), 'failed');
-    // Ten sales from clicks on the deal; four later reversed (the revenue side's statuses, written as it writes them).
     const [deal] = (await storage.deals.listLive({ now, page: 1, pageSize: 1 })).deals;
+    // Three link checks that found the page fine.
+    for (let i = 0; i < 3; i++) {
+      await storage.credibility.recordLinkCheck({
+        dealId: deal!.id, siteId: site.id, checkedAt: ago(2), url: deal!.url, outcome: 'ok', httpStatus: 200, finalUrl: deal!.url,
+        errorCode: null, feedPriceMinor: deal!.priceMinor, pagePriceMinor: null, currency: 'CNY', priceOutcome: null,
+      });
+    }
+    // Ten sales from clicks on the deal; four later reversed (the revenue side's statuses, written as it writes them).
     const db = new Database(dir.file('alerts.db'));
     const click = db.prepare(`INSERT INTO clicks (id, token, deal_id, site_id, created_at, ip_hash) VALUES (?, ?, ?, ?, ?, 'h')`);
     const conversion = db.prepare(`INSERT INTO conversions (site_id, click_id, order_id, kind, amount_minor, currency, status, occurred_at, created_at, updated_at)
@@ -64,21 +71,21 @@ describe('credibility alerts, sales outcomes and automatic suspension', () => {
     // feed: 3 of 5 runs × freshness 0.5 (last success 30 h ago); sales: 6 of 10 kept.
     expect(parts.feed).toBeCloseTo(0.3, 10);
     expect(parts.sales).toBeCloseTo(0.6, 10);
-    // feed 25×0.3, reports 10×1, sales 10×0.6, worth 10×1 (57 % off food is plausible): over 55.
-    expect(service.currentScores().get(site.id)).toBe(Math.round((100 * (7.5 + 10 + 6 + 10)) / 55));
+    // feed 25×0.3, links 20×1, reports 10×1, sales 10×0.6, worth 10×1 (57 % off food is plausible): over 75.
+    expect(service.currentScores().get(site.id)).toBe(Math.round((100 * (7.5 + 20 + 10 + 6 + 10)) / 75));
     expect((await storage.credibility.openAlerts()).map((alert) => alert.rule)).toEqual(['feed_failing']);
     expect((await storage.sites.findById(site.id))!.status).toBe('active');
   });
 
   it('suspends a site below the configured score with the reason recorded and audited', async () => {
-    const service = new CredibilityService(storage, { ...DEFAULT_THRESHOLDS, suspendBelowScore: 70 }, undefined, () => undefined);
+    const service = new CredibilityService(storage, { ...DEFAULT_THRESHOLDS, suspendBelowScore: 80 }, undefined, () => undefined);
     const report = await service.recompute(now);
     expect(report.suspended).toEqual(['flaky']);
     const suspended = await storage.sites.findById(site.id);
     expect(suspended!.status).toBe('suspended');
     const audit = await storage.auditLog.page(1, 10);
     expect(audit.entries[0]).toMatchObject({ action: 'site.suspend_automatic', subject: `site:${site.id}`, actorUserId: null });
-    expect(JSON.stringify(audit.entries[0]!.after)).toContain('credibility score 61 is below 70');
+    expect(JSON.stringify(audit.entries[0]!.after)).toContain('credibility score 71 is below 80');
     expect((await storage.credibility.openAlerts()).map((alert) => alert.rule).sort()).toEqual(['feed_failing', 'low_score']);
     // Already suspended: the next recompute does not suspend (or audit) again.
     expect((await service.recompute(now)).suspended).toEqual([]);

@@ -63,6 +63,13 @@ describe('credibility on the pages', () => {
       });
     }
     await t.storage.feeds.recordSuccess(t.feed.id, { at: new Date(), etag: null, lastModified: null, nextCheckAt: new Date(Date.now() + 3_600_000), format: 'hao123', bodyFingerprint: null });
+    // Three link checks that found the pages fine.
+    for (const dealId of [...dealIds, dealIds[0]!]) {
+      await t.storage.credibility.recordLinkCheck({
+        dealId, siteId: t.site.id, checkedAt: new Date(), url: 'http://shop.example/', outcome: 'ok', httpStatus: 200, finalUrl: null,
+        errorCode: null, feedPriceMinor: 6800, pagePriceMinor: null, currency: 'CNY', priceOutcome: null,
+      });
+    }
     // And a parse that found none of the listed deals expired.
     const [run] = await t.storage.crawlRuns.listForFeed(t.feed.id, 1);
     await t.storage.credibility.recordExpired({ crawlRunId: run!.id, feedId: t.feed.id, siteId: t.site.id, at: new Date(), listed: 2, expired: 0, sample: [] });
@@ -75,23 +82,23 @@ describe('credibility on the pages', () => {
   afterEach(async () => { await t.close(); });
 
   it('shows the site\'s score as a badge on every deal card and on the deal page, and flags the inflated worth', async () => {
-    // feed 1, reports 1, expired 1, worth 1 of 2 deals honest (the ¥26 trip "worth" ¥3,960 is flagged):
-    // (25 + 10 + 10 + 5) / 55; links, prices and sales have no data.
-    expect(t.app.credibility.currentScores().get(t.site.id)).toBe(Math.round((100 * 50) / 55));
+    // feed 1, links 1, reports 1, expired 1, worth 1 of 2 deals honest (the ¥26 trip "worth" ¥3,960
+    // is flagged): (25 + 20 + 10 + 10 + 5) / 75; prices and sales have no data.
+    expect(t.app.credibility.currentScores().get(t.site.id)).toBe(Math.round((100 * 70) / 75));
     const listing = cheerio.load((await t.app.inject({ url: '/', headers: HTML })).body);
-    expect(listing('.deal .cred-badge').map((_, badge) => listing(badge).text()).get()).toEqual(['Credibility 91', 'Credibility 91']);
+    expect(listing('.deal .cred-badge').map((_, badge) => listing(badge).text()).get()).toEqual(['Credibility 93', 'Credibility 93']);
     const page = cheerio.load((await t.app.inject({ url: `/deals/${dealIds[1]}`, headers: HTML })).body);
-    expect(page('.deal-page .cred-badge').text()).toBe('Credibility 91');
+    expect(page('.deal-page .cred-badge').text()).toBe('Credibility 93');
     expect(page('.cred-inflated').text()).toContain('The discount is larger than is plausible');
     expect(page('form.cred-report-form input[name=_csrf]').val()).toBeTruthy();
   });
 
   it('gives the score and its parts in the sites directory and /api/sites', async () => {
     const sites = cheerio.load((await t.app.inject({ url: '/sites', headers: HTML })).body);
-    expect(sites(`#site-${t.site.id} .cred-site-score .cred-badge`).text()).toBe('Credibility 91');
+    expect(sites(`#site-${t.site.id} .cred-site-score .cred-badge`).text()).toBe('Credibility 93');
     expect(sites(`#site-${t.site.id} .cred-part-worth`).text()).toBe('50%: 1 of 2 original prices doubtful');
     const api = (await t.app.inject({ url: '/api/sites' })).json();
-    expect(api.sites[0].credibility.score).toBe(91);
+    expect(api.sites[0].credibility.score).toBe(93);
     expect(api.sites[0].credibility.parts.find((part: { name: string }) => part.name === 'worth'))
       .toEqual({ name: 'worth', weight: 10, value: 0.5, numerator: 1, denominator: 2 });
   });
@@ -132,8 +139,8 @@ describe('credibility on the pages', () => {
     await report(dealIds[0]!, form, '10.0.0.4');
     await report(dealIds[1]!, form, '10.0.0.4', 'wrong_price');
     await t.app.credibility.recompute();
-    // reports: 1 − 5 × 2/2 = 0: (25 + 0 + 10 + 5) / 55.
-    expect(t.app.credibility.currentScores().get(t.site.id)).toBe(Math.round((100 * 40) / 55));
+    // reports: 1 − 5 × 2/2 = 0: (25 + 20 + 0 + 10 + 5) / 75.
+    expect(t.app.credibility.currentScores().get(t.site.id)).toBe(Math.round((100 * 60) / 75));
 
     const session = await sessionCookie(operator);
     expect((await t.app.inject({ url: '/operator/credibility/reports', headers: { ...HTML, cookie: await sessionCookie(owner) } })).statusCode).toBe(403);
@@ -154,10 +161,10 @@ describe('credibility on the pages', () => {
     expect(audit.entries.map((entry) => entry.action).sort()).toEqual(['shopper_report.dismiss', 'shopper_report.resolve']);
     await t.app.credibility.recompute();
     // The resolved report still counts (one reported deal of two: 1 − 5/2 → 0); the dismissed one does not.
-    expect(t.app.credibility.currentScores().get(t.site.id)).toBe(Math.round((100 * 40) / 55));
+    expect(t.app.credibility.currentScores().get(t.site.id)).toBe(Math.round((100 * 60) / 75));
 
     const console = cheerio.load((await t.app.inject({ url: '/operator/credibility', headers: { ...HTML, cookie: session } })).body);
-    expect(console('tr[data-site=letuan] .cred-badge').text()).toBe('Credibility 73');
+    expect(console('tr[data-site=letuan] .cred-badge').text()).toBe('Credibility 80');
   });
 
   it('shows the owner the deals behind each problem, and nobody else\'s site', async () => {
@@ -165,7 +172,7 @@ describe('credibility on the pages', () => {
     expect(page.statusCode).toBe(200);
     const $ = cheerio.load(page.body);
     expect($('.cred-inflated-deals li').map((_, item) => $(item).attr('data-deal')).get()).toEqual([String(dealIds[1])]);
-    expect($('.cred-detail .cred-badge').text()).toBe('Credibility 91');
+    expect($('.cred-detail .cred-badge').text()).toBe('Credibility 93');
     const other = await t.app.inject({ url: `/owner/sites/${t.site.id}/credibility`, headers: { ...HTML, cookie: await sessionCookie(stranger) } });
     expect(other.statusCode).toBe(403);
     expect((await t.app.inject({ url: `/owner/sites/${t.site.id}/credibility`, headers: { ...HTML, cookie: await sessionCookie(operator) } })).statusCode).toBe(200);

@@ -49,17 +49,19 @@ describe('credibility score', () => {
   });
 
   it('leaves out parts with too little data and divides by the weight of the rest', () => {
-    // No link checks, price comparisons or sales: 25 + 10 + 10 + 10 = 55 of weight left.
-    const partial = { linkChecks: 4, pricesCompared: 2, conversions: 4, conversionsReversed: 4, inflatedDeals: 10 };
+    // No price comparisons or sales: 25 + 20 + 10 + 10 + 10 = 75 of weight left.
+    const partial = { pricesCompared: 2, conversions: 4, conversionsReversed: 4, inflatedDeals: 10 };
     const result = credibilityScore({ ...perfect, ...partial }, now);
-    expect(result.parts.filter((part) => part.value === null).map((part) => part.name)).toEqual(['links', 'prices', 'sales']);
-    expect(result.score).toBe(Math.round((100 * (25 + 10 + 10 + 5)) / 55));
+    expect(result.parts.filter((part) => part.value === null).map((part) => part.name)).toEqual(['prices', 'sales']);
+    expect(result.score).toBe(Math.round((100 * (25 + 20 + 10 + 10 + 5)) / 75));
   });
 
-  it('says "not enough data" rather than scoring a new site: fewer than 3 crawls, or under half the weight measured', () => {
-    expect(score({ crawlRuns: 2, crawlRunsSucceeded: 2 })).toBeNull();
-    expect(score({ linkChecks: 0, pricesCompared: 0, conversions: 0, expiredListed: 0, dealsWithWorth: 0 })).toBeNull(); // 25 + 10 = 35
-    expect(score({ linkChecks: 0, pricesCompared: 0, conversions: 0, expiredListed: 0 })).toBeNull(); // 25 + 10 + 10 = 45
-    expect(score({ linkChecks: 0, pricesCompared: 0, conversions: 0 })).toBe(100); // 25 + 10 + 10 + 10 = 55
+  it('says "not enough data" rather than scoring a site without crawls, without 3 checked links, or under half the weight', () => {
+    expect(score({ crawlRuns: 0, crawlRunsSucceeded: 0 })).toBeNull();
+    expect(score({ linkChecks: 2 })).toBeNull();
+    expect(score({ linkChecks: 3 })).toBe(100);
+    // Feed and links alone weigh 45.
+    expect(score({ liveDeals: 0, pricesCompared: 0, conversions: 0, expiredListed: 0, dealsWithWorth: 0 })).toBeNull();
+    expect(score({ liveDeals: 0, pricesCompared: 0, conversions: 0, dealsWithWorth: 0 })).toBe(100);
   });
 });

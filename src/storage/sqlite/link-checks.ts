@@ -50,6 +50,9 @@ export function createLinkChecks(db: SqliteDatabase) {
       feed_price_minor, page_price_minor, currency, price_outcome)
     VALUES (@dealId, @siteId, @checkedAt, @url, @outcome, @httpStatus, @finalUrl, @errorCode,
       @feedPriceMinor, @pagePriceMinor, @currency, @priceOutcome)`);
+  // One seek per site on link_checks_site_time.
+  const lastBySite = db.prepare<[], { site_id: number; at: number }>(
+    'SELECT s.id AS site_id, (SELECT max(c.checked_at) FROM link_checks c WHERE c.site_id = s.id) AS at FROM sites s WHERE at IS NOT NULL');
   const problems = db.prepare<{ site: number; since: number; limit: number }, LinkCheckRow>(`
     SELECT c.*, d.title FROM link_checks c JOIN deals d ON d.id = c.deal_id
     WHERE c.site_id = @site AND c.checked_at >= @since
@@ -65,6 +68,9 @@ export function createLinkChecks(db: SqliteDatabase) {
     },
     async recordLinkCheck(check: NewLinkCheck): Promise<void> {
       insert.run({ ...check, checkedAt: check.checkedAt.getTime() });
+    },
+    async lastLinkCheckBySite(): Promise<Map<number, Date>> {
+      return new Map(lastBySite.all().map((row) => [row.site_id, toDate(row.at)]));
     },
     async problemLinkChecks(siteId: number, since: Date, limit: number): Promise<LinkCheck[]> {
       return problems.all({ site: siteId, since: since.getTime(), limit }).map(toLinkCheck);
