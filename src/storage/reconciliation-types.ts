@@ -63,6 +63,13 @@ export interface ReconciliationRow {
 
 export type NewReconciliationRow = Omit<ReconciliationRow, 'outcome' | 'outcomeCode' | 'outcomeMessage'>;
 
+export interface RowOutcome {
+  position: number;
+  outcome: ReconciliationOutcome;
+  code: string | null;
+  message: string | null;
+}
+
 export type ReconciliationImportStatus = 'previewed' | 'applying' | 'applied';
 
 export interface ReconciliationImport {
@@ -94,7 +101,8 @@ export interface ReconciliationRepository {
   listRows(importId: number): Promise<ReconciliationRow[]>;
   /** previewed → applying; false when another request already claimed (or finished) it. */
   claimImport(id: number): Promise<boolean>;
-  recordOutcome(importId: number, position: number, outcome: ReconciliationOutcome, code: string | null, message: string | null): Promise<void>;
+  /** Stores applied rows' outcomes, in one transaction. */
+  recordOutcomes(importId: number, outcomes: RowOutcome[]): Promise<void>;
   finishImport(id: number, userId: number | null, at: Date): Promise<void>;
   /** The site's conversions that happened in [start, end), with the public click id they name. */
   conversionsInPeriod(siteId: number, start: Date, end: Date): Promise<RecordedConversion[]>;

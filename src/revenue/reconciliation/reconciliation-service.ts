@@ -2,7 +2,7 @@
 // against the recorded conversions (stored as a pending import, nothing applied), then apply the
 // corrections an operator ticked as conversion events through the postback's own path.
 import type { AuditService } from '../../accounts/audit';
-import type { ReconciliationImport, ReconciliationRow, ReportMapping, Site, Storage } from '../../storage';
+import type { ReconciliationImport, ReconciliationRow, ReportMapping, RowOutcome, Site, Storage } from '../../storage';
 import { RevenueError } from '../errors';
 import type { PostbackService } from '../postback';
 import { decodeReport } from './decode-report';
@@ -38,6 +38,8 @@ export interface ApplySummary {
   refused: number;
   skipped: number;
 }
+
+const OUTCOME_BATCH = 500;
 
 /** The categories whose rows are corrections an operator can apply. */
 export const CORRECTABLE = new Set<ReconciliationRow['category']>(['mismatch', 'new']);
@@ -100,15 +102,19 @@ export class ReconciliationService {
       return { summary: summarize(await this.storage.reconciliation.listRows(importId)), alreadyApplied: true };
     }
     const chosen = new Set(positions);
+    let outcomes: RowOutcome[] = [];
     for (const row of await this.storage.reconciliation.listRows(importId)) {
       if (!CORRECTABLE.has(row.category)) continue;
-      if (!chosen.has(row.position)) {
-        await this.storage.reconciliation.recordOutcome(importId, row.position, 'skipped', null, null);
-        continue;
+      outcomes.push(chosen.has(row.position)
+        ? { position: row.position, ...await this.applyRow(batch.siteId, row) }
+        : { position: row.position, outcome: 'skipped', code: null, message: null });
+      // Outcomes are written in batches: one commit per row would double the cost of applying.
+      if (outcomes.length >= OUTCOME_BATCH) {
+        await this.storage.reconciliation.recordOutcomes(importId, outcomes);
+        outcomes = [];
       }
-      const outcome = await this.applyRow(batch.siteId, row);
-      await this.storage.reconciliation.recordOutcome(importId, row.position, outcome.outcome, outcome.code, outcome.message);
     }
+    await this.storage.reconciliation.recordOutcomes(importId, outcomes);
     const now = this.clock();
     await this.storage.reconciliation.finishImport(importId, actorUserId, now);
     const summary = summarize(await this.storage.reconciliation.listRows(importId));

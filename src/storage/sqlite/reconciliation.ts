@@ -1,6 +1,6 @@
 // The reconciliation repository: report mappings, previewed imports with their rows, and the
 // recorded conversions a report is compared with.
-import type { ReconciliationRepository } from '../reconciliation-types';
+import type { ReconciliationRepository, RowOutcome } from '../reconciliation-types';
 import type { SqliteDatabase } from './database';
 import { createReconImportRowsTable } from './recon-import-rows';
 import { createReconImportsTable } from './recon-imports';
@@ -16,6 +16,9 @@ export function createReconciliationRepository(db: SqliteDatabase): Reconciliati
     const stored = imports.insert(batch);
     rows.insertAll(stored.id, list);
     return stored;
+  });
+  const recordOutcomes = db.transaction((importId: number, outcomes: RowOutcome[]) => {
+    for (const entry of outcomes) rows.recordOutcome(importId, entry.position, entry.outcome, entry.code, entry.message);
   });
   return {
     async findMapping(siteId) {
@@ -39,8 +42,8 @@ export function createReconciliationRepository(db: SqliteDatabase): Reconciliati
     async claimImport(id) {
       return imports.claim(id);
     },
-    async recordOutcome(importId, position, outcome, code, message) {
-      rows.recordOutcome(importId, position, outcome, code, message);
+    async recordOutcomes(importId, outcomes) {
+      recordOutcomes(importId, outcomes);
     },
     async finishImport(id, userId, at) {
       imports.finish(id, userId, at);
