@@ -93,6 +93,19 @@ describe('credibility on the pages', () => {
     expect(page('form.cred-report-form input[name=_csrf]').val()).toBeTruthy();
   });
 
+  it('shows on the deal page the discount against the median price of the same offer on other sites', async () => {
+    const other = await t.storage.sites.upsert({ slug: 'haotuan', name: '好团网', homeUrl: 'http://haotuan.example/' });
+    const otherFeed = await t.storage.feeds.upsert({ siteId: other.id, url: 'http://haotuan.example/api.xml' });
+    await t.storage.deals.applyFeedSnapshot({ id: otherFeed.id, siteId: other.id }, [
+      dealRecord({ externalId: 'h1', title: '川味火锅双人餐', priceMinor: 7800, site: 'haotuan' }),
+    ], new Date());
+    await t.app.credibility.recompute();
+    const page = cheerio.load((await t.app.inject({ url: `/deals/${dealIds[0]}`, headers: HTML })).body);
+    expect(page('.cred-median').text()).toBe('Median price of the same offer on other sites (1): CN¥78.00. This deal is 13% below it.');
+    const zh = cheerio.load((await t.app.inject({ url: `/deals/${dealIds[0]}`, headers: { ...HTML, 'accept-language': 'zh-CN' } })).body);
+    expect(zh('.cred-median').text()).toBe('同一团购在其他网站（1家）的中位价：¥78.00。本团购便宜13%。');
+  });
+
   it('gives the score and its parts in the sites directory and /api/sites', async () => {
     const sites = cheerio.load((await t.app.inject({ url: '/sites', headers: HTML })).body);
     expect(sites(`#site-${t.site.id} .cred-site-score .cred-badge`).text()).toBe('Credibility 93');
