@@ -17,5 +17,8 @@ export const PLAUSIBLE_MAX_DISCOUNT: Readonly<Record<string, number>> = {
 /** For deals without a known category. */
 export const DEFAULT_PLAUSIBLE_MAX_DISCOUNT = 90;
 
+/** No discount at or under this is implausible in any category. */
+export const LOWEST_PLAUSIBLE_MAX_DISCOUNT = Math.min(DEFAULT_PLAUSIBLE_MAX_DISCOUNT, ...Object.values(PLAUSIBLE_MAX_DISCOUNT));
+
 export const plausibleMaxDiscount = (category: string | null): number =>
   (category !== null ? PLAUSIBLE_MAX_DISCOUNT[category] : undefined) ?? DEFAULT_PLAUSIBLE_MAX_DISCOUNT;

@@ -5,6 +5,7 @@
 import type { DealFlag, Storage } from '../storage';
 import { firingAlerts, ALERT_RULES, DEFAULT_THRESHOLDS, type AlertThresholds } from './alert-rules';
 import { dealFlags } from './inflation';
+import { LOWEST_PLAUSIBLE_MAX_DISCOUNT } from './plausible-discounts';
 import { checkAllSites, type LinkCheckSettings, type LinkCheckSummary } from './link-checker';
 import { LogNotifier, type CredibilityDigest, type Notifier } from './notifier';
 import { credibilityScore, type ScorePart } from './score';
@@ -105,7 +106,7 @@ export class CredibilityService {
 
   async recompute(now: Date = new Date()): Promise<RecomputeReport> {
     const credibility = this.storage.credibility;
-    await credibility.replaceDealFlags(dealFlags(await credibility.offerMembers(now)), now);
+    await credibility.replaceDealFlags(dealFlags(await credibility.offerMembers(now, LOWEST_PLAUSIBLE_MAX_DISCOUNT)), now);
     const report: RecomputeReport = { sites: 0, scored: 0, alertsOpened: 0, suspended: [] };
     const current = new Map<number, number | null>();
     for (const signals of await credibility.siteSignals(now)) {

@@ -183,9 +183,9 @@ export interface CredibilityRepository {
   recordExpired(count: NewExpiredCount): Promise<void>;
   latestExpired(siteId: number): Promise<NewExpiredCount | null>;
 
-  /** Live deals that give a worth or sell an offer also sold on another site. */
-  offerMembers(now: Date): Promise<OfferMember[]>;
-  /** Replaces every deal flag with these. */
+  /** Live deals with a discount over `minDiscount` percent, and those selling an offer also sold on another site. */
+  offerMembers(now: Date, minDiscount: number): Promise<OfferMember[]>;
+  /** Replaces every deal flag with these (those with neither a reason nor a median are not kept). */
   replaceDealFlags(flags: DealFlag[], at: Date): Promise<void>;
   dealFlags(): Promise<Map<number, DealFlag>>;
   inflatedDeals(siteId: number, limit: number): Promise<{ dealId: number; title: string; reason: InflationReason; valueMinor: number | null; priceMinor: number; offerWorthMedianMinor: number | null; currency: string }[]>;

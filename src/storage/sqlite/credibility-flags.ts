@@ -14,13 +14,14 @@ interface FlagRow {
 }
 
 export function createCredibilityFlags(db: SqliteDatabase) {
-  // Live deals with a worth, plus every live member of an offer sold by more than one site
-  // (deals_live_offer gives the groups).
-  const members = db.prepare<{ now: number }, { id: number; site_id: number; offer_key: string | null; price_minor: number; value_minor: number | null; currency: string; category: string | null; discount_percent: number | null }>(`
+  // Live deals whose discount could be implausible, plus every live member of an offer sold by
+  // more than one site (deals_live_offer gives the groups). The rest can be neither flagged nor
+  // compared, so they are not read: at a million deals this keeps the hourly recompute small.
+  const members = db.prepare<{ now: number; minDiscount: number }, { id: number; site_id: number; offer_key: string | null; price_minor: number; value_minor: number | null; currency: string; category: string | null; discount_percent: number | null }>(`
     SELECT d.id, d.site_id, d.offer_key, d.price_minor, d.value_minor, d.currency, d.category, d.discount_percent
     FROM deals d JOIN sites s ON s.id = d.site_id
     WHERE d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now) AND s.status = 'active'
-      AND (d.value_minor IS NOT NULL OR d.offer_key IN (
+      AND ((d.value_minor IS NOT NULL AND d.discount_percent > @minDiscount) OR d.offer_key IN (
         SELECT offer_key FROM deals WHERE removed_at IS NULL AND offer_key IS NOT NULL
         GROUP BY offer_key HAVING count(DISTINCT site_id) > 1))`);
   const clear = db.prepare('DELETE FROM credibility_deal_flags');
@@ -34,12 +35,13 @@ export function createCredibilityFlags(db: SqliteDatabase) {
     WHERE f.site_id = ? AND f.reason IS NOT NULL ORDER BY f.deal_id LIMIT ?`);
   const replace = db.transaction((flags: DealFlag[], at: number) => {
     clear.run();
-    for (const flag of flags) insert.run({ ...flag, at });
+    // Only what a page shows: a flag, or a median to compare with.
+    for (const flag of flags) if (flag.reason !== null || flag.offerMedianMinor !== null) insert.run({ ...flag, at });
   });
 
   return {
-    async offerMembers(now: Date): Promise<OfferMember[]> {
-      return members.all({ now: now.getTime() }).map((row) => ({
+    async offerMembers(now: Date, minDiscount: number): Promise<OfferMember[]> {
+      return members.all({ now: now.getTime(), minDiscount }).map((row) => ({
         id: row.id, siteId: row.site_id, offerKey: row.offer_key, priceMinor: row.price_minor, valueMinor: row.value_minor,
         currency: row.currency, category: row.category, discountPercent: row.discount_percent,
       }));
