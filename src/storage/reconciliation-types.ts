@@ -101,6 +101,8 @@ export interface ReconciliationRepository {
   listRows(importId: number): Promise<ReconciliationRow[]>;
   /** previewed → applying; false when another request already claimed (or finished) it. */
   claimImport(id: number): Promise<boolean>;
+  /** applying → previewed, after an apply that failed part way (what it applied stays, and is idempotent). */
+  releaseImport(id: number): Promise<void>;
   /** Stores applied rows' outcomes, in one transaction. */
   recordOutcomes(importId: number, outcomes: RowOutcome[]): Promise<void>;
   finishImport(id: number, userId: number | null, at: Date): Promise<void>;

@@ -101,12 +101,26 @@ export class ReconciliationService {
     if (!(await this.storage.reconciliation.claimImport(importId))) {
       return { summary: summarize(await this.storage.reconciliation.listRows(importId)), alreadyApplied: true };
     }
-    const chosen = new Set(positions);
+    try {
+      await this.applyRows(importId, batch.siteId, new Set(positions));
+    } catch (error) {
+      // Whatever was applied stays (and applying it again changes nothing): the import can be applied again.
+      await this.storage.reconciliation.releaseImport(importId);
+      throw error;
+    }
+    const now = this.clock();
+    await this.storage.reconciliation.finishImport(importId, actorUserId, now);
+    const summary = summarize(await this.storage.reconciliation.listRows(importId));
+    await this.audit.record({ actorUserId, action: 'recon.apply', subject: `recon_import:${importId}`, after: { siteId: batch.siteId, ...summary } });
+    return { summary, alreadyApplied: false };
+  }
+
+  private async applyRows(importId: number, siteId: number, chosen: Set<number>): Promise<void> {
     let outcomes: RowOutcome[] = [];
     for (const row of await this.storage.reconciliation.listRows(importId)) {
       if (!CORRECTABLE.has(row.category)) continue;
       outcomes.push(chosen.has(row.position)
-        ? { position: row.position, ...await this.applyRow(batch.siteId, row) }
+        ? { position: row.position, ...await this.applyRow(siteId, row) }
         : { position: row.position, outcome: 'skipped', code: null, message: null });
       // Outcomes are written in batches: one commit per row would double the cost of applying.
       if (outcomes.length >= OUTCOME_BATCH) {
@@ -115,11 +129,6 @@ export class ReconciliationService {
       }
     }
     await this.storage.reconciliation.recordOutcomes(importId, outcomes);
-    const now = this.clock();
-    await this.storage.reconciliation.finishImport(importId, actorUserId, now);
-    const summary = summarize(await this.storage.reconciliation.listRows(importId));
-    await this.audit.record({ actorUserId, action: 'recon.apply', subject: `recon_import:${importId}`, after: { siteId: batch.siteId, ...summary } });
-    return { summary, alreadyApplied: false };
   }
 
   private async applyRow(siteId: number, row: ReconciliationRow) {

@@ -44,6 +44,7 @@ export function createReconImportsTable(db: SqliteDatabase) {
   const bySite = db.prepare<[number, number], ImportRow>('SELECT * FROM recon_imports WHERE site_id = ? ORDER BY id DESC LIMIT ?');
   // The status check makes the claim a compare-and-set: of two concurrent applies, one wins.
   const claim = db.prepare<[number]>("UPDATE recon_imports SET status = 'applying' WHERE id = ? AND status = 'previewed'");
+  const release = db.prepare<[number]>("UPDATE recon_imports SET status = 'previewed' WHERE id = ? AND status = 'applying'");
   const finish = db.prepare<[number | null, number, number]>(
     "UPDATE recon_imports SET status = 'applied', applied_by_user_id = ?, applied_at = ? WHERE id = ?");
   return {
@@ -63,6 +64,9 @@ export function createReconImportsTable(db: SqliteDatabase) {
     },
     claim(id: number): boolean {
       return claim.run(id).changes === 1;
+    },
+    release(id: number): void {
+      release.run(id);
     },
     finish(id: number, userId: number | null, at: Date): void {
       finish.run(userId, at.getTime(), id);

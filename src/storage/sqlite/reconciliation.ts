@@ -45,6 +45,9 @@ export function createReconciliationRepository(db: SqliteDatabase): Reconciliati
     async recordOutcomes(importId, outcomes) {
       recordOutcomes(importId, outcomes);
     },
+    async releaseImport(id) {
+      imports.release(id);
+    },
     async finishImport(id, userId, at) {
       imports.finish(id, userId, at);
     },
