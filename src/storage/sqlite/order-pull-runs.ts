@@ -24,7 +24,15 @@ interface RunRow {
   problems_json: string | null;
 }
 
-const toRun = (row: RunRow): OrderPullRun => ({
+/** A pull takes at most its fetch deadline and the orders' writes; one still running after this was cut short. */
+const INTERRUPTED_AFTER_MS = 3_600_000;
+
+const toRun = (row: RunRow, now: number): OrderPullRun => {
+  const interrupted = row.outcome === 'running' && now - row.started_at > INTERRUPTED_AFTER_MS;
+  return interrupted ? { ...readRun(row), outcome: 'failed', errorCode: 'interrupted', errorMessage: 'the process stopped during this pull' } : readRun(row);
+};
+
+const readRun = (row: RunRow): OrderPullRun => ({
   id: row.id,
   siteId: row.site_id,
   trigger: row.trigger,
@@ -74,7 +82,8 @@ export function createOrderPullRunsTable(db: SqliteDatabase) {
       });
     },
     list(siteId: number, limit: number): OrderPullRun[] {
-      return bySite.all(siteId, limit).map(toRun);
+      const now = Date.now();
+      return bySite.all(siteId, limit).map((row) => toRun(row, now));
     },
   };
 }
