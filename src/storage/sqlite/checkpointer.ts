@@ -8,6 +8,7 @@ export const CHECKPOINT_EVERY_MS = 500;
 
 export class Checkpointer {
   private readonly worker: Worker;
+  private exited = false;
 
   constructor(private readonly db: SqliteDatabase, everyMs = CHECKPOINT_EVERY_MS) {
     // This connection no longer checkpoints by itself; the thread does, every everyMs.
@@ -19,17 +20,24 @@ export class Checkpointer {
     });
     // Should the thread die, the connection goes back to checkpointing in its own commits.
     this.worker.on('error', () => this.fallBack());
+    this.worker.on('exit', () => { this.exited = true; });
   }
 
-  /** A last checkpoint on the thread, then stops it. */
-  async stop(): Promise<void> {
-    const stopped = new Promise<void>((resolve) => {
-      this.worker.on('message', (message: { stopped?: boolean }) => { if (message.stopped) resolve(); });
-      this.worker.on('exit', () => resolve());
-    });
-    this.worker.postMessage('stop');
-    await stopped;
-    await this.worker.terminate();
+  private stopping: Promise<void> | null = null;
+
+  /** A last checkpoint on the thread, then stops it. Calling it again waits for the same stop. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      if (this.exited) return;
+      const stopped = new Promise<void>((resolve) => {
+        this.worker.on('message', (message: { stopped?: boolean }) => { if (message.stopped) resolve(); });
+        this.worker.on('exit', () => resolve());
+      });
+      this.worker.postMessage('stop');
+      await stopped;
+      await this.worker.terminate();
+    })();
+    return this.stopping;
   }
 
   private fallBack(): void {
