@@ -41,8 +41,9 @@ describe.skipIf(!chromiumPath() && !browserRequired)('reconciliation in Chromium
       clicks[key] = new URL(response.headers.location as string).searchParams.get('dnclick')!;
     }
     await t.storage.revenue.rotatePostbackSecret(t.site.id, SECRET, new Date(), null);
-    for (const [order, click, amount, status] of [['A1', '1', '128.50', 'pending'], ['A2', '2', '99.00', 'approved'], ['A3', '3', '50.00', 'pending']]) {
-      const params = { site: 'letuan', click_id: clicks[click]!, order_id: order!, amount: amount!, currency: 'CNY', status: status!, ts: String(Math.floor(Date.now() / 1000)) };
+    const posted: [string, string, string, string][] = [['A1', '1', '128.50', 'pending'], ['A2', '2', '99.00', 'approved'], ['A3', '3', '50.00', 'pending']];
+    for (const [order, click, amount, status] of posted) {
+      const params = { site: 'letuan', click_id: clicks[click]!, order_id: order, amount, currency: 'CNY', status, ts: String(Math.floor(Date.now() / 1000)) };
       expect((await t.app.inject({ url: `/api/postback?${new URLSearchParams({ ...params, sig: signPostback(SECRET, params) })}` })).statusCode).toBe(200);
     }
     const now = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' }).format(new Date(Date.now() + 60_000));
