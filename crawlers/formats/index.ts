@@ -25,6 +25,13 @@ export function parseFeedText(text: string, format: FormatName | 'auto', ctx: Pa
       if (document.syntax === 'html') throw unknownFormat(document);
       throw new CrawlError('parse_error', `expected ${chosen.label} but the feed is ${document.syntax.toUpperCase()}`);
     }
+    // A feed another format recognises and the chosen one does not (RSS chosen for a hao123
+    // urlset) would parse as no items at all, and an empty snapshot ends every listed deal.
+    // Pages are left alone: an owner's selectors for a page that also has JSON-LD are a choice.
+    if (document.syntax !== 'html' && !chosen.detect(document, ctx)) {
+      const other = findFormat(document, ctx);
+      if (other) throw new CrawlError('parse_error', `the feed is set to ${chosen.label} but reads as ${other.label}`);
+    }
     return chosen.parse(document, ctx);
   }
   const detected = findFormat(document, ctx);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { looksLikeHtml, xmlRootName } from '../../crawlers/detect';
-import { detectFormat } from '../../crawlers/formats';
+import { detectFormat, parseFeedText } from '../../crawlers/formats';
 import { feedFixtureText } from '../helpers/feed-fixtures';
 
 
@@ -69,5 +69,17 @@ describe('looksLikeHtml', () => {
   it('does not flag feeds, even when they carry HTML inside', () => {
     expect(looksLikeHtml(feedFixtureText('hao123-cdata-and-empty-elements.xml'))).toBe(false);
     expect(looksLikeHtml(feedFixtureText('groupon-v2-two-options-sold-unknown.json'))).toBe(false);
+  });
+});
+
+describe('a format chosen by the owner', () => {
+  it('is refused for a feed that another format recognises, instead of reading it as no items', () => {
+    // An empty parse would end every deal the feed listed; the error keeps them (crawl-feed.ts).
+    expect(() => parseFeedText(feedFixtureText('hao123-v1-basic.xml'), 'rss', {})).toThrow(/set to RSS.* reads as hao123/i);
+    expect(() => parseFeedText(feedFixtureText('atom-entries-g-prices.xml'), 'rss', {})).toThrow(/reads as Atom/i);
+  });
+
+  it('still parses what it recognises', () => {
+    expect(parseFeedText(feedFixtureText('hao123-v1-basic.xml'), 'hao123', {}).deals.length).toBeGreaterThan(0);
   });
 });
