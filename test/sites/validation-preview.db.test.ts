@@ -65,9 +65,11 @@ describe('previewFeed', () => {
       .toMatchObject({ ok: false, error: { code: 'not_a_feed' } });
     expect(await previewFeed({ feedUrl: server.url('/missing'), format: 'auto' }, settings))
       .toMatchObject({ ok: false, error: { code: 'http_status', httpStatus: 404 } });
-    // The wrong format of the right syntax reads no items: not an error, and the page says so.
-    expect(await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'rss' }, settings))
-      .toMatchObject({ ok: true, format: 'rss', itemsSeen: 0, dealCount: 0 });
+    // The wrong format of the right syntax, when another format recognises the feed, is refused
+    // and says which format it reads as (a crawl would otherwise end every deal the feed listed).
+    const wrong = await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'rss' }, settings);
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'parse_error' } });
+    expect(JSON.stringify(wrong)).toMatch(/reads as hao123/);
     expect(await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'groupon' }, settings))
       .toMatchObject({ ok: false, error: { code: 'parse_error' } });
     expect(await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'auto' }, crawlSettings(false)))
