@@ -158,10 +158,10 @@ async function resolve(storage: Storage, request: ReportRequest) {
 export async function buildReport(storage: Storage, request: ReportRequest): Promise<Report> {
   const { fromDay, toDay, site, sites } = await resolve(storage, request);
   const siteId = site?.id ?? null;
-  const [rows, siteTotals] = await Promise.all([
-    storage.reports.rollup({ grain: request.grain, groupBy: request.groupBy, fromDay, toDay, siteId }),
-    storage.reports.rollup({ grain: 'all', groupBy: 'site', fromDay, toDay, siteId }),
-  ]);
+  const rows = await storage.reports.rollup({ grain: request.grain, groupBy: request.groupBy, fromDay, toDay, siteId });
+  // Grouped by site, the report's own rows hold the top sites; otherwise one more query (over
+  // every site-day of the range: the slowest part of a long range's report).
+  const siteTotals = request.groupBy === 'site' ? rows : await storage.reports.rollup({ grain: 'all', groupBy: 'site', fromDay, toDay, siteId });
   const siteById = new Map(sites.map((each) => [String(each.id), each]));
   const dealTitles = request.groupBy === 'deal'
     ? await storage.reports.dealTitles([...new Set(rows.map((row) => Number(row.key)))])
@@ -211,15 +211,16 @@ export async function buildReport(storage: Storage, request: ReportRequest): Pro
 }
 
 function topSites(rows: RollupRow[], keyOf: (key: string) => string, labelOf: (key: string) => string): Report['topSites'] {
-  const byCurrency = new Map<string, { key: string; label: string; commissionMinor: number }[]>();
+  // Rows may be per period (the report's own rows): sum each site's over the range first.
+  const byCurrency = new Map<string, Map<string, number>>();
   for (const row of rows) {
     if (row.currency === '') continue;
-    const commissionMinor = row.pendingMinor + row.approvedMinor + row.reversedMinor;
-    const list = byCurrency.get(row.currency) ?? byCurrency.set(row.currency, []).get(row.currency)!;
-    list.push({ key: keyOf(row.key), label: labelOf(row.key), commissionMinor });
+    const sites = byCurrency.get(row.currency) ?? byCurrency.set(row.currency, new Map()).get(row.currency)!;
+    sites.set(row.key, (sites.get(row.key) ?? 0) + row.pendingMinor + row.approvedMinor + row.reversedMinor);
   }
   return [...byCurrency.entries()].sort(([a], [b]) => byCode(a, b)).map(([currency, sites]) => ({
     currency,
-    sites: sites.sort((a, b) => b.commissionMinor - a.commissionMinor || byCode(a.key, b.key)).slice(0, 10),
+    sites: [...sites.entries()].map(([key, commissionMinor]) => ({ key: keyOf(key), label: labelOf(key), commissionMinor }))
+      .sort((a, b) => b.commissionMinor - a.commissionMinor || byCode(a.key, b.key)).slice(0, 10),
   }));
 }
