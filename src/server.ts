@@ -46,13 +46,13 @@ export async function startServer(
     createDigestNotifier(credibilitySettings, mailer, config.allowPrivateNetwork));
   // Link checks share the crawler's per-host gate and robots cache: one politeness budget per host.
   credibility.linkChecks = { fetch: crawl.fetch, hostGate: crawl.hostGate, robots: crawl.robots, perSite: credibilitySettings.linksPerSite, concurrency: 4 };
-  const credibilitySchedule = new CredibilitySchedule(credibility, { hour: credibilitySettings.hour, timeZone: credibilitySettings.timeZone, afterCrawlDelayMs: 60_000 });
+  const credibilitySchedule = new CredibilitySchedule(credibility, { hour: credibilitySettings.hour, timeZone: credibilitySettings.timeZone, afterCrawlDelayMs: 60_000, minRunGapMs: 15 * 60_000 });
   const app = await buildApp({ storage, clickService, alerts, crawl, credibility }, { logger: options.logger ?? false });
   app.addHook('onClose', () => writer.drain());
   const scheduler = new CrawlScheduler(storage, crawl, {
     ...defaultSchedulerOptions,
     ...options.scheduler,
-    onReport: (feed, report) => { options.scheduler?.onReport?.(feed, report); credibilitySchedule.crawlFinished(); },
+    onReport: (feed, report) => { options.scheduler?.onReport?.(feed, report); credibilitySchedule.crawlFinished(feed.siteId); },
   });
   const alertSchedule = new AlertSchedule((now, signal) => alerts.sendDigests(now, signal), {
     hour: alertSettings.digestHour, timeZone: alertSettings.timeZone,

@@ -17,25 +17,80 @@ export function median(values: number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[middle]! : Math.floor((sorted[middle - 1]! + sorted[middle]!) / 2);
 }
 
-export function dealFlags(members: OfferMember[]): DealFlag[] {
-  const groups = new Map<string, OfferMember[]>();
+/**
+ * Medians of one offer's values with one site's own values left out, each in O(that site's
+ * members) after one sort: a big group (thousands of members) costs k log k, not k².
+ */
+class ExcludingMedian {
+  private readonly sorted: { value: number; siteId: number }[];
+  private readonly positions = new Map<number, number[]>();
+
+  constructor(entries: { value: number; siteId: number }[]) {
+    this.sorted = [...entries].sort((a, b) => a.value - b.value);
+    this.sorted.forEach((entry, index) => {
+      const list = this.positions.get(entry.siteId) ?? [];
+      list.push(index);
+      this.positions.set(entry.siteId, list);
+    });
+  }
+
+  without(siteId: number): number | null {
+    const own = this.positions.get(siteId) ?? [];
+    const remaining = this.sorted.length - own.length;
+    if (remaining === 0) return null;
+    // The entry of rank `rank` among the others: step over the site's own entries at or before it.
+    const at = (rank: number): number => {
+      let index = rank;
+      for (const position of own) {
+        if (position <= index) index++;
+        else break;
+      }
+      return this.sorted[index]!.value;
+    };
+    return remaining % 2 === 1 ? at((remaining - 1) / 2) : Math.floor((at(remaining / 2 - 1) + at(remaining / 2)) / 2);
+  }
+
+  otherSites(siteId: number): number {
+    return this.positions.size - (this.positions.has(siteId) ? 1 : 0);
+  }
+}
+
+interface OfferGroup {
+  prices: ExcludingMedian;
+  worths: ExcludingMedian;
+}
+
+function offerGroups(members: OfferMember[]): Map<string, OfferGroup> {
+  const byKey = new Map<string, OfferMember[]>();
   for (const member of members) {
     if (member.offerKey === null) continue;
     const key = `${member.offerKey}\u0000${member.currency}`;
-    const group = groups.get(key) ?? [];
-    group.push(member);
-    groups.set(key, group);
+    const list = byKey.get(key) ?? [];
+    list.push(member);
+    byKey.set(key, list);
   }
+  const groups = new Map<string, OfferGroup>();
+  for (const [key, list] of byKey) {
+    groups.set(key, {
+      prices: new ExcludingMedian(list.map((member) => ({ value: member.priceMinor, siteId: member.siteId }))),
+      worths: new ExcludingMedian(list.flatMap((member) => (member.valueMinor !== null ? [{ value: member.valueMinor, siteId: member.siteId }] : []))),
+    });
+  }
+  return groups;
+}
+
+export function dealFlags(members: OfferMember[]): DealFlag[] {
+  const groups = offerGroups(members);
   return members.map((deal) => {
-    const others = deal.offerKey === null ? [] : (groups.get(`${deal.offerKey}\u0000${deal.currency}`) ?? []).filter((other) => other.siteId !== deal.siteId);
-    const offerMedianMinor = median(others.map((other) => other.priceMinor));
-    const offerWorthMedianMinor = median(others.flatMap((other) => (other.valueMinor !== null ? [other.valueMinor] : [])));
+    const group = deal.offerKey === null ? undefined : groups.get(`${deal.offerKey}\u0000${deal.currency}`);
+    const offerMedianMinor = group?.prices.without(deal.siteId) ?? null;
+    const offerWorthMedianMinor = group?.worths.without(deal.siteId) ?? null;
     return {
       dealId: deal.id,
       siteId: deal.siteId,
       offerMedianMinor,
       offerWorthMedianMinor,
-      offerSites: new Set(others.map((other) => other.siteId)).size,
+      offerSites: group?.prices.otherSites(deal.siteId) ?? 0,
       currency: deal.currency,
       reason: inflationReason(deal, offerWorthMedianMinor, offerMedianMinor),
     };

@@ -1,8 +1,10 @@
 // When credibility runs inside `dealnav serve`:
 // - every hour, and a minute after crawls finish (debounced, so a burst of crawls costs one run):
-//   the links of sites not checked for a day (or never) are checked, then everything is recomputed;
-//   so each site is checked about once a day, and a new site soon after its first crawl;
-// - once a day at a fixed hour (node-cron, like the alert digests): a recompute and the digest.
+//   the links of sites not checked for a day (or never) are checked, the crawled sites' deal flags
+//   are redone, and every score is recomputed; so each site is checked about once a day, and a
+//   new site soon after its first crawl;
+// - once a day at a fixed hour (node-cron, like the alert digests): every deal flag, every score,
+//   and the digest.
 // stop() lets a run under way finish.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { CredibilityService } from './service';
@@ -12,6 +14,11 @@ export interface CredibilityScheduleOptions {
   timeZone: string;
   /** Wait after a crawl before running, so crawls finishing together cost one run. */
   afterCrawlDelayMs: number;
+  /**
+   * Least time between two runs started by crawls: with thousands of feeds crawls never stop, and
+   * a run redoing the flags of many sites' offers takes seconds at a million deals.
+   */
+  minRunGapMs: number;
 }
 
 /** A site's links are checked again once its last check is this old. */
@@ -22,6 +29,9 @@ export class CredibilitySchedule {
   private running: Promise<unknown> | null = null;
   private afterCrawl: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Sites crawled since the last run, whose deal flags it redoes. */
+  private readonly crawledSites = new Set<number>();
+  private lastRunAt = 0;
 
   constructor(
     private readonly service: CredibilityService,
@@ -37,12 +47,14 @@ export class CredibilitySchedule {
   }
 
   /** Called after each crawl. */
-  crawlFinished(): void {
+  crawlFinished(siteId: number): void {
+    this.crawledSites.add(siteId);
     if (this.stopped || this.afterCrawl) return;
+    const wait = Math.max(this.options.afterCrawlDelayMs, this.lastRunAt + this.options.minRunGapMs - Date.now());
     this.afterCrawl = setTimeout(() => {
       this.afterCrawl = null;
       void this.checkDueAndRecompute();
-    }, this.options.afterCrawlDelayMs);
+    }, wait);
     this.afterCrawl.unref();
   }
 
@@ -50,17 +62,20 @@ export class CredibilitySchedule {
   checkDueAndRecompute(): Promise<unknown> {
     return this.exclusive(async () => {
       const now = new Date();
+      this.lastRunAt = now.getTime();
       if (this.service.checksLinks) {
         const summary = await this.service.checkLinks(now, new Date(now.getTime() - LINK_CHECK_EVERY_MS));
         if (summary.checked > 0) {
           this.log(`credibility: checked ${summary.checked} links on ${summary.sites} sites: ${summary.outcomes.dead} dead, ${summary.outcomes.home_redirect} to the home page, ${summary.outcomes.sold_out} sold out, ${summary.priceMismatches} price mismatches`);
         }
       }
-      await this.service.recompute();
+      const crawled = [...this.crawledSites];
+      this.crawledSites.clear();
+      await this.service.recompute(now, crawled);
     });
   }
 
-  /** A recompute, then the digest. */
+  /** A recompute with every deal flag, then the digest. */
   daily(): Promise<unknown> {
     return this.exclusive(async () => {
       await this.service.recompute();

@@ -1,8 +1,8 @@
 // Credibility as the rest of dealnav uses it: recompute (deal flags → measurements → scores and
 // their history → alerts → automatic suspension), the daily digest, and cheap in-memory lookups of
-// the current scores and deal flags for pages (refreshed on every recompute, and at most every
-// few minutes when another process recomputed).
-import type { DealFlag, Storage } from '../storage';
+// the current scores for pages (refreshed on every recompute, and at most every few minutes when
+// another process recomputed).
+import type { Storage } from '../storage';
 import { firingAlerts, ALERT_RULES, DEFAULT_THRESHOLDS, type AlertThresholds } from './alert-rules';
 import { dealFlags } from './inflation';
 import { LOWEST_PLAUSIBLE_MAX_DISCOUNT } from './plausible-discounts';
@@ -32,7 +32,6 @@ export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
 export class CredibilityService {
   private scores = new Map<number, SiteCredibility>();
   private scoreMap: ReadonlyMap<number, number | null> = new Map();
-  private flags = new Map<number, DealFlag>();
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
   /** Set by the server: without it (tests, the CLI's recompute) links are not checked. */
@@ -71,20 +70,14 @@ export class CredibilityService {
     return null;
   }
 
-  dealFlag(dealId: number): DealFlag | null {
-    this.refreshIfOld();
-    return this.flags.get(dealId) ?? null;
-  }
-
-  /** Reloads the scores and flags from storage (another process may have recomputed). */
+  /** Reloads the scores from storage (another process may have recomputed). */
   refresh(): Promise<void> {
     this.loading ??= (async () => {
-      const [latest, flags] = await Promise.all([this.storage.credibility.latestScores(), this.storage.credibility.dealFlags()]);
+      const latest = await this.storage.credibility.latestScores();
       this.scores = new Map(latest.map((row) => [row.siteId, {
         siteId: row.siteId, slug: row.slug ?? '', score: row.score, parts: (row.parts as ScorePart[]) ?? [], computedAt: row.computedAt,
       }]));
       this.scoreMap = new Map([...this.scores].map(([siteId, site]) => [siteId, site.score]));
-      this.flags = flags;
       this.loadedAt = Date.now();
     })().finally(() => { this.loading = null; });
     return this.loading;
@@ -104,9 +97,17 @@ export class CredibilityService {
     return checkAllSites(this.storage, this.linkChecks, now, checkedBefore);
   }
 
-  async recompute(now: Date = new Date()): Promise<RecomputeReport> {
+  /**
+   * Deal flags (all of them, or with `flagSites` only those sites' deals and their offers' other
+   * members: a whole rebuild reads every grouped deal, ~30 s at a million), then every site's
+   * measurements, score, history row and alerts.
+   */
+  async recompute(now: Date = new Date(), flagSites?: number[]): Promise<RecomputeReport> {
     const credibility = this.storage.credibility;
-    await credibility.replaceDealFlags(dealFlags(await credibility.offerMembers(now, LOWEST_PLAUSIBLE_MAX_DISCOUNT)), now);
+    if (!flagSites || flagSites.length > 0) {
+      const members = await credibility.offerMembers(now, LOWEST_PLAUSIBLE_MAX_DISCOUNT, flagSites);
+      await credibility.replaceDealFlags(dealFlags(members), now, flagSites);
+    }
     const report: RecomputeReport = { sites: 0, scored: 0, alertsOpened: 0, suspended: [] };
     const current = new Map<number, number | null>();
     for (const signals of await credibility.siteSignals(now)) {

@@ -183,11 +183,18 @@ export interface CredibilityRepository {
   recordExpired(count: NewExpiredCount): Promise<void>;
   latestExpired(siteId: number): Promise<NewExpiredCount | null>;
 
-  /** Live deals with a discount over `minDiscount` percent, and those selling an offer also sold on another site. */
-  offerMembers(now: Date, minDiscount: number): Promise<OfferMember[]>;
-  /** Replaces every deal flag with these (those with neither a reason nor a median are not kept). */
-  replaceDealFlags(flags: DealFlag[], at: Date): Promise<void>;
-  dealFlags(): Promise<Map<number, DealFlag>>;
+  /**
+   * Live deals with a discount over `minDiscount` percent, and those selling an offer also sold on
+   * another site; with `siteIds`, only those sites' such deals and every member of their offers.
+   */
+  offerMembers(now: Date, minDiscount: number, siteIds?: number[]): Promise<OfferMember[]>;
+  /**
+   * Replaces the flagged deals with those of `flags` that have a reason (unflagged ones are not
+   * kept); with `siteIds`, only the flags of those sites and of the deals in `flags`.
+   */
+  replaceDealFlags(flags: DealFlag[], at: Date, siteIds?: number[]): Promise<void>;
+  /** The deal's inflation flag, null when it is not flagged. */
+  findDealFlag(dealId: number): Promise<DealFlag | null>;
   inflatedDeals(siteId: number, limit: number): Promise<{ dealId: number; title: string; reason: InflationReason; valueMinor: number | null; priceMinor: number; offerWorthMedianMinor: number | null; currency: string }[]>;
 
   siteSignals(now: Date): Promise<SiteSignals[]>;

@@ -35,3 +35,21 @@ describe('inflated original prices', () => {
     expect(discountAgainstMedian(6800, null)).toBeNull();
   });
 });
+
+describe('the median without one site', () => {
+  it('equals the plain median of the other sites\' values, for any group', () => {
+    let seed = 7;
+    const random = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    for (let round = 0; round < 200; round++) {
+      const members = Array.from({ length: 1 + random(12) }, (_, index) =>
+        member(index + 1, 1 + random(4), 100 + random(50) * 100, random(3) === 0 ? null : 1000 + random(50) * 100));
+      for (const flag of dealFlags(members)) {
+        const own = members.find((m) => m.id === flag.dealId)!;
+        const others = members.filter((m) => m.siteId !== own.siteId);
+        expect(flag.offerMedianMinor).toBe(median(others.map((m) => m.priceMinor)));
+        expect(flag.offerWorthMedianMinor).toBe(median(others.flatMap((m) => (m.valueMinor === null ? [] : [m.valueMinor]))));
+        expect(flag.offerSites).toBe(new Set(others.map((m) => m.siteId)).size);
+      }
+    }
+  });
+});

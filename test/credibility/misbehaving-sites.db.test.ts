@@ -147,9 +147,18 @@ describe('credibility signals from sample sites that misbehave on purpose', () =
     ]);
     expect(await storage.credibility.inflatedDeals(sites.honest.id, 10)).toEqual([]);
     const hotpot = inflated.find((deal) => deal.reason === 'worth_above_median')!;
-    const flag = service.dealFlag(hotpot.dealId)!;
+    const flag = (await storage.credibility.findDealFlag(hotpot.dealId))!;
     // The same hotpot sells on the honest site and on the new site, both at ¥68 worth ¥158.
     expect(flag).toMatchObject({ offerMedianMinor: 6800, offerWorthMedianMinor: 15800, offerSites: 2 });
+  });
+
+  it('redoes the same flags for the crawled sites alone (after a crawl) as a whole rebuild (daily)', async () => {
+    const before = await storage.credibility.inflatedDeals(sites.shady.id, 10);
+    await service.recompute(new Date(), [sites.shady.id]);
+    expect(await storage.credibility.inflatedDeals(sites.shady.id, 10)).toEqual(before);
+    await service.recompute(new Date(), [sites.honest.id]);
+    expect(await storage.credibility.inflatedDeals(sites.shady.id, 10)).toEqual(before);
+    expect(await storage.credibility.inflatedDeals(sites.honest.id, 10)).toEqual([]);
   });
 
   it('scores each site by the documented formula, and says so when a site has too little data', async () => {

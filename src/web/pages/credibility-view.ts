@@ -5,9 +5,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { generateCsrf } from '../../accounts/plugin';
 import type { SiteCredibility } from '../../credibility/service';
-import { discountAgainstMedian } from '../../credibility/inflation';
+import { discountAgainstMedian, median } from '../../credibility/inflation';
 import type { ScorePart } from '../../credibility/score';
-import { REPORT_REASONS } from '../../storage';
+import { REPORT_REASONS, type DealFlag } from '../../storage';
 import type { Environment } from 'nunjucks';
 import { isLocale, translator, type Locale, type MessageKey, type Translator } from '../i18n';
 
@@ -74,16 +74,24 @@ export interface DealCredibilityView {
   medianText: string | null;
 }
 
-function dealCredibility(app: FastifyInstance, tr: Translator, dealId: number, priceMinor: number, currency: string): DealCredibilityView {
-  const flag = app.credibility.dealFlag(dealId);
-  if (!flag) return { inflatedText: null, medianText: null };
-  const percent = flag.currency === currency ? discountAgainstMedian(priceMinor, flag.offerMedianMinor) : null;
-  const medianValues = flag.offerMedianMinor === null ? null
-    : { price: tr.money(flag.offerMedianMinor, flag.currency), count: flag.offerSites, percent: Math.abs(percent ?? 0) };
+/** What the deal page's view gives: the deal and its same offer on other sites, as cards. */
+interface DealWithTwins {
+  priceMinor: number;
+  currency: string;
+  sameOffer?: { priceMinor: number; currency: string; siteId: number; ended: boolean }[];
+}
+
+function dealCredibility(tr: Translator, deal: DealWithTwins, flag: Pick<DealFlag, 'reason'> | null): DealCredibilityView {
+  // The same offer still sold on other sites, in this deal's currency.
+  const twins = (deal.sameOffer ?? []).filter((twin) => !twin.ended && twin.currency === deal.currency);
+  const offerMedian = median(twins.map((twin) => twin.priceMinor));
+  const percent = discountAgainstMedian(deal.priceMinor, offerMedian);
   return {
-    inflatedText: flag.reason ? tr.t(`cred.inflated.${flag.reason}` as MessageKey) : null,
-    medianText: medianValues === null || percent === null ? null
-      : tr.t(percent >= 0 ? 'cred.medianPrice' : 'cred.medianPriceAbove', medianValues),
+    inflatedText: flag?.reason ? tr.t(`cred.inflated.${flag.reason}` as MessageKey) : null,
+    medianText: offerMedian === null || percent === null ? null
+      : tr.t(percent >= 0 ? 'cred.medianPrice' : 'cred.medianPriceAbove', {
+        price: tr.money(offerMedian, deal.currency), count: new Set(twins.map((twin) => twin.siteId)).size, percent: Math.abs(percent),
+      }),
   };
 }
 
@@ -97,22 +105,29 @@ function translatorFor(locale: unknown): Translator {
 
 /**
  * Template globals, so pages rendered outside a request (the listing's shared cache) have them
- * too: `credibilityOf(siteId, locale)` (the badge) and `credibilityDeal(id, priceMinor, currency,
- * locale)` (the same offer's median elsewhere and the inflation flag). Both read the service's
- * in-memory maps: no query per card.
+ * too: `credibilityOf(siteId, locale)` (the badge, from the service's in-memory scores: no query
+ * per card) and `credibilityDeal(deal, flag, locale)` (the same offer's median price elsewhere,
+ * from the deal page's same-offer list, and the inflation flag).
  */
 export function addCredibilityGlobals(env: Environment, app: FastifyInstance): void {
   env.addGlobal('credibilityOf', (siteId: number, locale: unknown) => badgeView(app.credibility.site(siteId), translatorFor(locale)));
-  env.addGlobal('credibilityDeal', (dealId: number, priceMinor: number, currency: string, locale: unknown) =>
-    dealCredibility(app, translatorFor(locale), dealId, priceMinor, currency));
+  env.addGlobal('credibilityDeal', (deal: DealWithTwins, flag: DealFlag | null, locale: unknown) =>
+    dealCredibility(translatorFor(locale), deal, flag ?? null));
 }
 
-/** For the deal page's report form: `reportReasons` and `reportCsrf()` (sets the CSRF cookie only where the form shows). */
+/**
+ * For the deal page: `credibilityFlag` (the deal's inflation flag, one indexed read), and for its
+ * report form `reportReasons` and `reportCsrf()` (sets the CSRF cookie only where the form shows).
+ */
 export function registerCredibilityLocals(app: FastifyInstance): void {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const locals = reply.locals;
     if (!locals) return;
     const tr = request.translator;
+    if (request.routeOptions.url === '/deals/:id') {
+      const dealId = Number((request.params as { id?: string }).id);
+      locals.credibilityFlag = Number.isSafeInteger(dealId) ? await app.storage.credibility.findDealFlag(dealId) : null;
+    }
     locals.reportReasons = REPORT_REASONS.map((reason) => ({ value: reason, label: tr.t(`cred.report.${reason}` as MessageKey) }));
     locals.reportCsrf = () => request.csrfToken ?? generateCsrf(request, reply);
   });
