@@ -32,6 +32,7 @@ export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
 export class CredibilityService {
   private scores = new Map<number, SiteCredibility>();
   private scoreMap: ReadonlyMap<number, number | null> = new Map();
+  private bySlug = new Map<string, SiteCredibility>();
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
   /** Set by the server: without it (tests, the CLI's recompute) links are not checked. */
@@ -66,8 +67,7 @@ export class CredibilityService {
 
   siteBySlug(slug: string): SiteCredibility | null {
     this.refreshIfOld();
-    for (const site of this.scores.values()) if (site.slug === slug) return site;
-    return null;
+    return this.bySlug.get(slug) ?? null;
   }
 
   /** Reloads the scores from storage (another process may have recomputed). */
@@ -78,6 +78,7 @@ export class CredibilityService {
         siteId: row.siteId, slug: row.slug ?? '', score: row.score, parts: (row.parts as ScorePart[]) ?? [], computedAt: row.computedAt,
       }]));
       this.scoreMap = new Map([...this.scores].map(([siteId, site]) => [siteId, site.score]));
+      this.bySlug = new Map([...this.scores.values()].map((site) => [site.slug, site]));
       this.loadedAt = Date.now();
     })().finally(() => { this.loading = null; });
     return this.loading;

@@ -197,7 +197,8 @@ export interface CredibilityRepository {
   findDealFlag(dealId: number): Promise<DealFlag | null>;
   inflatedDeals(siteId: number, limit: number): Promise<{ dealId: number; title: string; reason: InflationReason; valueMinor: number | null; priceMinor: number; offerWorthMedianMinor: number | null; currency: string }[]>;
 
-  siteSignals(now: Date): Promise<SiteSignals[]>;
+  /** Every active or suspended site's measurements (or only `siteId`'s). */
+  siteSignals(now: Date, siteId?: number): Promise<SiteSignals[]>;
   /** Recent failed crawl runs of the site's feeds, newest first. */
   failedRuns(siteId: number, since: Date, limit: number): Promise<{ feedId: number; at: Date; code: string | null; message: string | null }[]>;
 

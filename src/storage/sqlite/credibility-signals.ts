@@ -41,7 +41,7 @@ export function createCredibilitySignals(db: SqliteDatabase) {
   // Runs by crawl_runs_feed, deals by deals_live_site, checks by link_checks_site_time, reports by
   // shopper_reports_site_time, conversions by conversions_site_time. A run still 'running' an hour
   // after it started was cut short and counts as failed.
-  const signals = db.prepare<{ now: number; since30: number; since90: number; day: number; hour: number }, SignalsRow>(`
+  const signals = db.prepare<{ now: number; since30: number; since90: number; day: number; hour: number; site: number | null }, SignalsRow>(`
     SELECT s.id, s.slug, s.name, s.status, s.owner_user_id,
       (SELECT count(*) FROM crawl_runs r JOIN feeds f ON f.id = r.feed_id
         WHERE f.site_id = s.id AND r.started_at >= @since30 AND (r.outcome <> 'running' OR r.started_at < @hour)) AS crawl_runs,
@@ -70,16 +70,16 @@ export function createCredibilitySignals(db: SqliteDatabase) {
       (SELECT count(*) FROM credibility_deal_flags g WHERE g.site_id = s.id AND g.reason IS NOT NULL) AS inflated_deals
     FROM sites s
     LEFT JOIN credibility_expired e ON e.id = (SELECT id FROM credibility_expired x WHERE x.site_id = s.id ORDER BY x.at DESC, x.id DESC LIMIT 1)
-    WHERE s.status IN ('active', 'suspended')
+    WHERE s.status IN ('active', 'suspended') AND (@site IS NULL OR s.id = @site)
     ORDER BY s.id`);
   const failed = db.prepare<[number, number, number], { feed_id: number; started_at: number; error_code: string | null; error_message: string | null }>(`
     SELECT r.feed_id, r.started_at, r.error_code, r.error_message FROM crawl_runs r JOIN feeds f ON f.id = r.feed_id
     WHERE f.site_id = ? AND r.outcome = 'failed' AND r.started_at >= ? ORDER BY r.started_at DESC LIMIT ?`);
 
   return {
-    async siteSignals(now: Date): Promise<SiteSignals[]> {
+    async siteSignals(now: Date, siteId?: number): Promise<SiteSignals[]> {
       const at = now.getTime();
-      return signals.all({ now: at, since30: at - 30 * DAY_MS, since90: at - 90 * DAY_MS, day: at - DAY_MS, hour: at - HOUR_MS })
+      return signals.all({ now: at, since30: at - 30 * DAY_MS, since90: at - 90 * DAY_MS, day: at - DAY_MS, hour: at - HOUR_MS, site: siteId ?? null })
         .map((row): SiteSignals => ({
           siteId: row.id, slug: row.slug, name: row.name, status: row.status, ownerUserId: row.owner_user_id,
           crawlRuns: row.crawl_runs, crawlRunsSucceeded: row.crawl_ok ?? 0,

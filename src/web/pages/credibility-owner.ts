@@ -15,7 +15,7 @@ export async function siteCredibilityDetail(app: FastifyInstance, siteId: number
   const since = new Date(now.getTime() - 30 * DAY_MS);
   const zone = tr.locale === 'zh-CN' ? 'Asia/Shanghai' : 'UTC';
   const [signals, checks, reports, expired, inflated, failedRuns, history] = await Promise.all([
-    store.siteSignals(now).then((all) => all.find((s) => s.siteId === siteId) ?? null),
+    store.siteSignals(now, siteId).then(([signals]) => signals ?? null),
     store.problemLinkChecks(siteId, since, SHOWN * 2),
     store.listReports({ status: 'open', siteId }, SHOWN),
     store.latestExpired(siteId),
