@@ -133,6 +133,8 @@ export class CredibilityService {
     // The listing filters and breaks ties by the current score, kept on each site.
     await this.storage.sites.setCredibilityScores(current);
     await this.refresh();
+    // The listing filters and breaks ties by the score kept on each site's row.
+    await this.storage.sites.setCredibilityScores(this.scoreMap);
     return report;
   }
 

@@ -106,6 +106,11 @@ describe('credibility on the pages', () => {
     expect(zh('.cred-median').text()).toBe('同一团购在其他网站（1家）的中位价：¥78.00。本团购便宜13%。');
   });
 
+  it('lets the listing keep only sites at or above a score', async () => {
+    expect((await t.app.inject({ url: '/api/deals?minScore=93' })).json().total).toBe(2);
+    expect((await t.app.inject({ url: '/api/deals?minScore=94' })).json().total).toBe(0);
+  });
+
   it('gives the score and its parts in the sites directory and /api/sites', async () => {
     const sites = cheerio.load((await t.app.inject({ url: '/sites', headers: HTML })).body);
     expect(sites(`#site-${t.site.id} .cred-site-score .cred-badge`).text()).toBe('Credibility 93');
