@@ -10,8 +10,14 @@ import type { DealToCheck, LinkOutcome, PriceOutcome } from '../storage';
 
 /** Words a deal page uses once the deal cannot be bought (matched in the visible text, case-insensitively). */
 export const ENDED_MARKERS: readonly RegExp[] = [
-  /已售罄|已售完|已抢光|已结束|活动结束|团购结束|已下架|已过期|已失效/u,
-  /\bsold\s*out\b|\bdeal\s+(?:has\s+)?(?:ended|expired)\b|\bthis\s+deal\s+is\s+(?:over|no\s+longer\s+available)\b|\bexpired\b|\bno\s+longer\s+available\b/i,
+  /已售罄|已售完|已抢光|已抢完|已停售|已结束|活动结束|团购结束|已下架|已过期|已失效|已关闭/u,
+  /\bsold\s*out\b|\bdeal\s+(?:has\s+)?(?:ended|expired|closed)\b|\bthis\s+deal\s+is\s+(?:over|closed|no\s+longer\s+available)\b|\bexpired\b|\bno\s+longer\s+available\b/i,
+];
+
+/** Words of a "page not found" answered with 200 (a soft 404): as dead as a real 404. */
+export const MISSING_MARKERS: readonly RegExp[] = [
+  /页面不存在|页面未找到|找不到(?:该|此)?页面|(?:商品|团购|活动)不存在|该团购已删除/u,
+  /\bpage\s+not\s+found\b|\b404\s*(?:-|–|:)?\s*not\s+found\b|\bthis\s+page\s+(?:does\s+not|doesn't)\s+exist\b|\bdeal\s+not\s+found\b/i,
 ];
 
 /** Paths that are a site's front page rather than a deal. */
@@ -33,8 +39,10 @@ export interface PageVerdict {
 export function judgePage(deal: DealToCheck, page: FetchedPage, selectors: HtmlSelectors | null): PageVerdict {
   if (redirectedHome(deal.url, page)) return { outcome: 'home_redirect', pagePriceMinor: null, priceOutcome: null };
   const html = decodeFeedBytes(page.body, page.contentType).text;
+  const text = visibleText(html);
+  if (MISSING_MARKERS.some((marker) => marker.test(text))) return { outcome: 'dead', pagePriceMinor: null, priceOutcome: null };
   const jsonLd = readJsonLd(html, page.finalUrl, deal.currency);
-  const soldOutOnPage = jsonLd.soldOut || saysEnded(html);
+  const soldOutOnPage = jsonLd.soldOut || ENDED_MARKERS.some((marker) => marker.test(text));
   const pagePriceMinor = jsonLd.priceMinor ?? selectorPrice(html, selectors, deal.currency);
   return {
     outcome: soldOutOnPage && !deal.soldOut ? 'sold_out' : 'ok',
@@ -55,10 +63,15 @@ export function redirectedHome(dealUrl: string, page: Pick<FetchedPage, 'finalUr
   }
 }
 
-export function saysEnded(html: string): boolean {
+/** The page's title and body text, without scripts and styles (a word in a script is not shown). */
+function visibleText(html: string): string {
   const $ = load(html);
   $('script, style, noscript, template').remove();
-  const text = $('body').text() || $.root().text();
+  return `${$('title').text()}\n${$('body').text() || $.root().text()}`;
+}
+
+export function saysEnded(html: string): boolean {
+  const text = visibleText(html);
   return ENDED_MARKERS.some((marker) => marker.test(text));
 }
 

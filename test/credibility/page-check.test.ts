@@ -19,10 +19,17 @@ describe('judging a deal page', () => {
   });
 
   it('reads "sold out" and "ended" in Chinese and English from the visible text only', () => {
-    for (const text of ['本团购已售罄', '活动已结束', '该商品已下架', 'Sold out!', 'This deal has ended', 'Deal expired']) {
+    for (const text of ['本团购已售罄', '活动已结束', '该商品已下架', '已抢完', '商家已关闭', 'Sold out!', 'This deal has ended', 'Deal expired', 'This deal is closed']) {
       expect(saysEnded(`<html><body><p>${text}</p></body></html>`)).toBe(true);
     }
     expect(saysEnded('<html><body><p>立即抢购</p><script>var s = "已售罄";</script></body></html>')).toBe(false);
+  });
+
+  it('calls a "page not found" answered with 200 dead, in Chinese or English', () => {
+    for (const html of ['<title>页面不存在</title><body>返回首页</body>', '<body><h1>该团购不存在</h1></body>', '<body><h1>404 - Not Found</h1></body>', '<body>Page not found</body>']) {
+      expect(judgePage(deal, page(html), null).outcome).toBe('dead');
+    }
+    expect(judgePage(deal, page('<body>Hotpot for two, 404 Main Street</body>'), null).outcome).toBe('ok');
   });
 
   it('compares the JSON-LD price with the feed\'s, exactly in minor units', () => {
