@@ -166,6 +166,8 @@ export interface DealFacets {
   sites: FacetValue[];
   /** Live nationwide deals under the other filters; already included in every city's count. */
   nationwide?: number;
+  /** Deals first seen in the last 24 hours under the other filters (the "new today" choice's count). */
+  newToday?: number;
 }
 
 export interface ListedDeal extends StoredDeal {

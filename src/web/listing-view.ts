@@ -20,6 +20,8 @@ export interface ListingFilters {
   sites: FilterOption[];
   sorts: { value: string; label: string; selected: boolean }[];
   discounts: { value: number; label: string; selected: boolean }[];
+  /** Deals first seen in the last 24 hours under the other filters. */
+  newToday: number;
   /** Minimum credibility score choices. */
   scores: { value: number; label: string; selected: boolean }[];
   /** Filters inside "more filters" that are set, so the panel opens when any is. */
@@ -55,6 +57,7 @@ export function listingFilters(params: ListingParams, facets: DealFacets, siteNa
     discounts: discountSteps.map((value) => ({ value, label: tr.t('atLeastOff', { percent: value }), selected: params.minDiscount === value })),
     scores: [...new Set([...SCORE_STEPS, ...(params.minScore ? [params.minScore] : [])])].sort((a, b) => a - b)
       .map((value) => ({ value, label: tr.t('atLeastScore', { score: value }), selected: params.minScore === value })),
+    newToday: facets.newToday ?? 0,
     moreActive: [params.district, params.priceMin, params.priceMax, params.minDiscount, params.minScore, params.new, params.collapse]
       .filter((value) => value !== undefined).length + (params.site?.length ?? 0),
     active: activeFilterCount(params),

@@ -118,5 +118,6 @@ export const facetsSchema = {
     categories: facetValues,
     sites: facetValues,
     nationwide: { type: 'integer', description: 'Nationwide deals among the matches.' },
+    newToday: { type: 'integer', description: 'Deals first seen in the last 24 hours under the other filters.' },
   },
 } as const;

@@ -310,3 +310,31 @@ describe('deal search: credibility filter and tie-break (real SQLite file)', () 
     expect((await storage.deals.search(query({ minScore: 50 }))).deals.map((deal) => deal.site)).toEqual(['low', 'high']);
   });
 });
+
+describe('deal search: the "new today" count (real SQLite file)', () => {
+  it('counts the matches first seen in the last 24 hours, with or without a search, and whether or not the filter is on', async () => {
+    const dir = makeTempDir();
+    const storage = openStorage(dir.file('new-today.db'));
+    try {
+      const site = await storage.sites.upsert({ slug: 'letuan', name: '乐团网', homeUrl: 'http://letuan.example/' });
+      const feed = await storage.feeds.upsert({ siteId: site.id, url: 'http://letuan.example/feed' });
+      const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+      await storage.deals.applyFeedSnapshot(feed, [dealRecord({ externalId: 'old', title: '老火锅', city: 'chengdu' })], twoDaysAgo);
+      await storage.deals.applyFeedSnapshot(feed, [
+        dealRecord({ externalId: 'old', title: '老火锅', city: 'chengdu' }),
+        dealRecord({ externalId: 'new1', title: '新火锅', city: 'chengdu' }),
+        dealRecord({ externalId: 'new2', title: '新烤鱼', city: 'beijing' }),
+      ], new Date());
+      const query = (extra: Partial<DealQuery>): DealQuery => ({ now: new Date(), sort: 'newest', page: 1, pageSize: 10, ...extra });
+      expect((await storage.deals.search(query({}))).facets.newToday).toBe(2);
+      expect((await storage.deals.search(query({ city: 'chengdu' }))).facets.newToday).toBe(1);
+      expect((await storage.deals.search(query({ q: '火锅' }))).facets.newToday).toBe(1);
+      const on = await storage.deals.search(query({ newToday: true }));
+      expect(on.total).toBe(2);
+      expect(on.facets.newToday).toBe(2);
+    } finally {
+      await storage.close();
+      dir.remove();
+    }
+  });
+});

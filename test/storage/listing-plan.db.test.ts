@@ -44,7 +44,7 @@ describe('listing query plans (EXPLAIN QUERY PLAN on a real SQLite file)', () =>
 
   it.each(sorts)('a city with a category, sorted by %s, and every facet use indexes', (sort) => {
     const plans = plansOf({ city: 'chengdu', category: 'food', sort });
-    expect(Object.keys(plans)).toEqual(['page', 'count', 'cities', 'districts', 'categories', 'sites']);
+    expect(Object.keys(plans)).toEqual(['page', 'count', 'cities', 'districts', 'categories', 'sites', 'newToday']);
     for (const plan of Object.values(plans)) {
       expect(plan).not.toMatch(fullScan);
       expect(plan).toMatch(/USING (COVERING )?INDEX deals_live_/);
@@ -55,7 +55,7 @@ describe('listing query plans (EXPLAIN QUERY PLAN on a real SQLite file)', () =>
     expect(plans.page).toMatch(new RegExp(`INDEX deals_live_geo_${index} \\(geo=\\? AND category=\\?\\)`));
     expect(plans.page).toMatch(/MERGE \(UNION ALL\)/);
     expect(plans.page).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
-    for (const role of ['count', 'cities', 'districts', 'categories', 'sites']) expect(plans[role]).toMatch(/COVERING INDEX/);
+    for (const role of ['count', 'cities', 'districts', 'categories', 'sites', 'newToday']) expect(plans[role]).toMatch(/COVERING INDEX/);
   });
 
   // The search walks the sort's index whenever the matches are a large share of the deals (the

@@ -185,4 +185,10 @@ describe('the listing page', () => {
     expect(api.json().deals.map((deal: { site: string }) => deal.site)).toEqual(['haotuan']);
     expect((await t.app.inject({ url: '/api/deals?minScore=101' })).statusCode).toBe(400);
   });
+
+  it('shows the live count beside "new today"', async () => {
+    const $ = html((await t.app.inject({ url: '/?city=chengdu', headers: { 'accept-language': 'en' } })).body);
+    // Chengdu's hotpot, barbecue, spa and tea and the nationwide cream: all first seen just now.
+    expect($('input[name="new"]').parent().text().trim()).toBe('New today only (5)');
+  });
 });

@@ -215,7 +215,15 @@ export function listingStatements(query: DealQuery, options: { scanSortIndex?: b
     ...(query.city === undefined ? {} : { districts: facetStatement(query, 'district', 'd.district', 'd.district') }),
     categories: facetStatement(query, 'category', 'd.category', 'd.category'),
     sites: facetStatement(query, 'sites', 's.slug', 'd.site_id'),
+    newToday: newTodayStatement(query),
   };
+}
+
+/** How many matches were first seen in the last 24 hours: the count beside the "new today" choice. */
+function newTodayStatement(query: DealQuery): ListingStatement {
+  const where = whereFor({ ...query, newToday: true });
+  const filter = query.collapseGroups ? `${where.sql}\n  AND ${notHiddenByGroup}` : where.sql;
+  return { sql: `SELECT count(*) AS total, ${horizon} ${summaryFrom(query, undefined, 'count')} WHERE ${filter}`, params: where.params };
 }
 
 /**
@@ -243,6 +251,7 @@ export function searchSummaryStatement(query: DealQuery): ListingStatement | nul
   const arms = [
     `SELECT 'count' AS facet, NULL AS value, count(*) AS count, ${horizon} FROM m d WHERE ${others()}`,
     `SELECT 'cities', d.geo, count(*), ${horizon} FROM m d WHERE ${others('city')} AND d.geo IS NOT NULL GROUP BY d.geo`,
+    `SELECT 'newToday', NULL, count(*), ${horizon} FROM m d WHERE ${others()} AND d.first_seen_at > @newSince`,
     ...(query.city === undefined ? [] : [facetArm('district', 'districts', 'd.district', 'd.district')]),
     facetArm('category', 'categories', 'd.category', 'd.category'),
     facetArm('sites', 'sites', 's.slug', 'd.site_id', 'JOIN sites s ON s.id = d.site_id'),
@@ -253,7 +262,7 @@ export function searchSummaryStatement(query: DealQuery): ListingStatement | nul
   FROM deal_search f JOIN deals d ON d.id = f.rowid JOIN sites s ON s.id = d.site_id
   WHERE f.deal_search MATCH @match AND ${base.join('\n  AND ')})
 ${arms.join('\nUNION ALL\n')}`,
-    params: { ...full.params, facetLimit: facetLimitOf(query) },
+    params: { ...full.params, facetLimit: facetLimitOf(query), newSince: query.now.getTime() - DAY_MS },
   };
 }
 
@@ -395,12 +404,15 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
     const search = byRole.get('search');
     const of = (role: string) => search ? search.filter((row) => row.facet === role) : byRole.get(role) ?? [];
     const count = search ? of('count')[0]?.count ?? 0 : byRole.get('count')?.[0]?.total ?? 0;
+    const fresh = of('newToday')[0];
     const all = search ?? [...byRole.values()].flat();
+    // The "new today" count drops when its earliest deal leaves the 24 hours, whatever the filter.
+    const freshUntil = fresh?.first_seen == null ? Infinity : fresh.first_seen + DAY_MS;
     return {
       total: count,
-      facets: facets(query, of('cities'), of('districts'), of('categories'), of('sites')),
+      facets: { ...facets(query, of('cities'), of('districts'), of('categories'), of('sites')), newToday: (search ? fresh?.count : fresh?.total) ?? 0 },
       computedFor: query.now.getTime(),
-      changesAt: changesAt(query, all),
+      changesAt: Math.min(changesAt(query, all), freshUntil),
     };
   }
 
