@@ -116,19 +116,22 @@ export function addCredibilityGlobals(env: Environment, app: FastifyInstance): v
 }
 
 /**
- * For the deal page: `credibilityFlag` (the deal's inflation flag, one indexed read), and for its
- * report form `reportReasons` and `reportCsrf()` (sets the CSRF cookie only where the form shows).
+ * For the deal page only (GET /deals/:id; no other route pays for it): `credibilityFlag` (the
+ * deal's inflation flag, one indexed read), and for its report form `reportReasons` and
+ * `reportCsrf()` (sets the CSRF cookie only where the form shows). Call before the routes exist.
  */
 export function registerCredibilityLocals(app: FastifyInstance): void {
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  const dealPageLocals = async (request: FastifyRequest, reply: FastifyReply) => {
     const locals = reply.locals;
     if (!locals) return;
     const tr = request.translator;
-    if (request.routeOptions.url === '/deals/:id') {
-      const dealId = Number((request.params as { id?: string }).id);
-      locals.credibilityFlag = Number.isSafeInteger(dealId) ? await app.storage.credibility.findDealFlag(dealId) : null;
-    }
+    const dealId = Number((request.params as { id?: string }).id);
+    locals.credibilityFlag = Number.isSafeInteger(dealId) ? await app.storage.credibility.findDealFlag(dealId) : null;
     locals.reportReasons = REPORT_REASONS.map((reason) => ({ value: reason, label: tr.t(`cred.report.${reason}` as MessageKey) }));
     locals.reportCsrf = () => request.csrfToken ?? generateCsrf(request, reply);
+  };
+  app.addHook('onRoute', (route) => {
+    if (route.url !== '/deals/:id' || ![route.method].flat().includes('GET')) return;
+    route.preHandler = [...[route.preHandler ?? []].flat(), dealPageLocals];
   });
 }
