@@ -185,6 +185,27 @@ describe('credibility on the pages', () => {
     expect(console('tr[data-site=letuan] .cred-badge').text()).toBe('Credibility 80');
   });
 
+  it('lets an operator recompute from the console (audited), and nobody else', async () => {
+    const session = await sessionCookie(operator);
+    const consolePage = await formFrom('/operator/credibility', session);
+    expect(cheerio.load(consolePage.page.body)('tr[data-site=letuan] .cred-part-list li').length).toBe(7);
+    const recompute = (form: { token: string; cookie: string }) => t.app.inject({
+      method: 'POST', url: '/operator/credibility/recompute',
+      headers: { ...HTML, cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: form.token }).toString(),
+    });
+    expect((await recompute(consolePage)).statusCode).toBe(303);
+    expect((await t.app.audit.page(1, 10)).entries.map((entry) => entry.action)).toEqual(['credibility.recompute']);
+    const ownerForm = await formFrom('/', await sessionCookie(owner));
+    expect((await recompute(ownerForm)).statusCode).toBe(403);
+    // Link checks run only inside `dealnav serve`, which gives the service its fetch settings.
+    expect((await t.app.inject({
+      method: 'POST', url: '/operator/credibility/check-links',
+      headers: { ...HTML, cookie: consolePage.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ _csrf: consolePage.token }).toString(),
+    })).statusCode).toBe(409);
+  });
+
   it('shows the owner the deals behind each problem, and nobody else\'s site', async () => {
     const page = await t.app.inject({ url: `/owner/sites/${t.site.id}/credibility`, headers: { ...HTML, cookie: await sessionCookie(owner) } });
     expect(page.statusCode).toBe(200);
