@@ -6,7 +6,8 @@ import type { Translator } from '../i18n';
 
 export const CHART_WIDTH = 640;
 const REVENUE_HEIGHT = 220;
-const PLOT = { left: 90, right: 10, top: 12, bottom: 30 };
+/** Plot margins in SVG units; the left one holds the amount ticks (15px text, see reports.css). */
+export const PLOT = { left: 124, right: 10, top: 14, bottom: 32 };
 
 export interface ChartBar {
   x: number;
@@ -50,7 +51,7 @@ export function revenueCharts(report: Report, tr: Translator): RevenueChart[] {
     const scale = max === min ? 0 : plotHeight / (max - min);
     const zeroY = PLOT.top + max * scale;
     const step = (CHART_WIDTH - PLOT.left - PLOT.right) / Math.max(1, points.length);
-    const everyNth = Math.max(1, Math.ceil(points.length / 8));
+    const everyNth = Math.max(1, Math.ceil(points.length / 6));
     const bars = points.map((point, index) => {
       const height = Math.abs(point.minor) * scale;
       return {
@@ -77,9 +78,9 @@ export function revenueCharts(report: Report, tr: Translator): RevenueChart[] {
   });
 }
 
-const ROW = 26;
+const ROW = 30;
 const LABEL_WIDTH = 170;
-const AMOUNT_WIDTH = 110;
+const AMOUNT_WIDTH = 120;
 
 export function topSitesCharts(report: Report, tr: Translator): TopSitesChart[] {
   return report.topSites.map(({ currency, sites }) => {
@@ -93,8 +94,8 @@ export function topSitesCharts(report: Report, tr: Translator): TopSitesChart[] 
         const amount = tr.money(site.commissionMinor, currency);
         return {
           y: index * ROW + 4,
-          labelY: index * ROW + 4 + ROW / 2 + 4,
-          label: site.label.length > 22 ? `${site.label.slice(0, 21)}…` : site.label,
+          labelY: index * ROW + 4 + ROW / 2 + 5,
+          label: site.label.length > 12 ? `${site.label.slice(0, 11)}…` : site.label,
           bar: {
             x: LABEL_WIDTH, y: index * ROW + 7, width: round(Math.max(width, site.commissionMinor === 0 ? 0 : 1)), height: ROW - 8,
             negative: site.commissionMinor < 0, title: `${site.label}: ${amount}`,

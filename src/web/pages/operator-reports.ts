@@ -9,7 +9,7 @@ import { categoryLabel } from '../category-label';
 import { cityLabel } from '../city-label';
 import type { MessageKey, Translator } from '../i18n';
 import { pageContext } from '../page-context';
-import { CHART_WIDTH, revenueCharts, topSitesCharts } from './operator-reports-charts';
+import { CHART_WIDTH, PLOT, revenueCharts, topSitesCharts } from './operator-reports-charts';
 
 /** Lines shown on the page; the CSV and the JSON API always carry every line. */
 export const PAGE_LINES = 500;
@@ -92,6 +92,7 @@ export async function operatorReportsPageRoutes(app: FastifyInstance): Promise<v
       pageLines: PAGE_LINES,
       totals: figuresView(report.totals, tr),
       chartWidth: CHART_WIDTH,
+      plotLeft: PLOT.left,
       revenueCharts: revenueCharts(report, tr),
       topSitesCharts: topSitesCharts(report, tr),
     });
