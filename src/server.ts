@@ -11,6 +11,7 @@ import { buildApp } from './app';
 import { clickGuardOptions, crawlSettings, type ServerConfig } from './config';
 import { credibilitySettingsFromEnv } from './credibility/config';
 import { createDigestNotifier } from './credibility/notifier';
+import { recomputeInChild } from './credibility/recompute-in-child';
 import { CredibilitySchedule } from './credibility/schedule';
 import { CredibilityService } from './credibility/service';
 import { ClickService } from './revenue/click-service';
@@ -46,7 +47,14 @@ export async function startServer(
     createDigestNotifier(credibilitySettings, mailer, config.allowPrivateNetwork));
   // Link checks share the crawler's per-host gate and robots cache: one politeness budget per host.
   credibility.linkChecks = { fetch: crawl.fetch, hostGate: crawl.hostGate, robots: crawl.robots, perSite: credibilitySettings.linksPerSite, concurrency: 4 };
-  const credibilitySchedule = new CredibilitySchedule(credibility, { hour: credibilitySettings.hour, timeZone: credibilitySettings.timeZone, afterCrawlDelayMs: 60_000, minRunGapMs: 15 * 60_000 });
+  const credibilitySchedule = new CredibilitySchedule(credibility, {
+    hour: credibilitySettings.hour, timeZone: credibilitySettings.timeZone, afterCrawlDelayMs: 60_000, minRunGapMs: 15 * 60_000,
+    // A file database: the heavy recompute runs in a child process, then the scores are reloaded.
+    recompute: config.dbPath === ':memory:' ? undefined : async (flagSites) => {
+      await recomputeInChild(config.dbPath, flagSites);
+      await credibility.refresh();
+    },
+  });
   const app = await buildApp({ storage, clickService, alerts, crawl, credibility }, { logger: options.logger ?? false });
   app.addHook('onClose', () => writer.drain());
   const scheduler = new CrawlScheduler(storage, crawl, {

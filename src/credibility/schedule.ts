@@ -19,6 +19,11 @@ export interface CredibilityScheduleOptions {
    * a run redoing the flags of many sites' offers takes seconds at a million deals.
    */
   minRunGapMs: number;
+  /**
+   * Recomputes flags (of these sites; all when undefined), scores and alerts. Default: in this
+   * process; the server passes recomputeInChild so that the work never stops its event loop.
+   */
+  recompute?: (flagSites: number[] | undefined) => Promise<void>;
 }
 
 /** A site's links are checked again once its last check is this old. */
@@ -71,16 +76,21 @@ export class CredibilitySchedule {
       }
       const crawled = [...this.crawledSites];
       this.crawledSites.clear();
-      await this.service.recompute(now, crawled);
+      await this.recompute(crawled);
     });
   }
 
   /** A recompute with every deal flag, then the digest. */
   daily(): Promise<unknown> {
     return this.exclusive(async () => {
-      await this.service.recompute();
+      await this.recompute(undefined);
       await this.service.sendDigest();
     });
+  }
+
+  private async recompute(flagSites: number[] | undefined): Promise<void> {
+    if (this.options.recompute) await this.options.recompute(flagSites);
+    else await this.service.recompute(new Date(), flagSites);
   }
 
   private exclusive(run: () => Promise<unknown>): Promise<unknown> {

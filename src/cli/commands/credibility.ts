@@ -13,10 +13,11 @@ const ACTIONS = ['check', 'recompute', 'digest', 'scores'] as const;
 export const credibilityCommand: Command = {
   name: 'credibility',
   summary: 'partner credibility: check links, recompute scores, send the digest, list scores',
-  help: `Usage: dealnav credibility check|recompute|digest|scores [--db PATH] [--allow-private-network]
+  help: `Usage: dealnav credibility check|recompute|digest|scores [--db PATH] [--allow-private-network] [--flag-sites ID,…]
 
   check      fetch a sample of every active site's live deal pages (as the daily run does), then recompute
   recompute  recompute deal flags, every site's score and the operator alerts from what is stored
+             (--flag-sites 3,7: redo only those sites' deal flags, as the server does after crawls)
   digest     send the daily digest now (log; email and webhook when configured)
   scores     print each site's current score and parts
 
@@ -24,7 +25,7 @@ A running server picks up scores recomputed here within five minutes.
 
 ${commonHelp.db}
 ${commonHelp.allowPrivate}`,
-  options: { ...dbOption, ...allowPrivateOption },
+  options: { ...dbOption, ...allowPrivateOption, 'flag-sites': { type: 'string' } },
   async run(values, positionals) {
     const action = positionals[0] as (typeof ACTIONS)[number];
     if (positionals.length !== 1 || !ACTIONS.includes(action)) throw new UsageError(`expected one of: ${ACTIONS.join(', ')}`);
@@ -41,7 +42,7 @@ ${commonHelp.allowPrivate}`,
         console.log(`credibility: checked ${summary.checked} links on ${summary.sites} sites: ${JSON.stringify(summary.outcomes)}, ${summary.priceMismatches} price mismatches`);
       }
       if (action === 'check' || action === 'recompute') {
-        const report = await service.recompute();
+        const report = await service.recompute(new Date(), flagSites(stringValue(values, 'flag-sites')));
         console.log(`credibility: ${report.sites} sites, ${report.scored} scored, ${report.alertsOpened} alerts opened${report.suspended.length ? `, suspended: ${report.suspended.join(', ')}` : ''}`);
       }
       if (action === 'digest') await service.sendDigest();
@@ -60,3 +61,11 @@ ${commonHelp.allowPrivate}`,
     }
   },
 };
+
+/** `--flag-sites 3,7` → [3, 7]; absent → every site. */
+function flagSites(value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const ids = value.split(',').filter(Boolean).map(Number);
+  if (ids.some((id) => !Number.isSafeInteger(id) || id <= 0)) throw new UsageError('--flag-sites takes site ids separated by commas');
+  return ids;
+}
