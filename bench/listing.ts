@@ -16,7 +16,6 @@ import Fastify from 'fastify';
 import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,24 +23,8 @@ import { isEntry, projectDir, round, runChild, type BenchOptions, type Table } f
 import type { DealRecord } from '../crawlers/types';
 import type { DealQuery, DealSort } from '../src/storage';
 import { random } from './random';
+import { autocannon, type AutocannonResult } from './autocannon';
 
-// autocannon ships no types; the part used here.
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number; average: number; max: number };
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  timeout?: number;
-  headers?: Record<string, string>;
-}) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const here = fileURLToPath(import.meta.url);
 const runTs = join(projectDir, 'bin/run-ts.js');

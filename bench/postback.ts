@@ -7,27 +7,12 @@ import Fastify from 'fastify';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isEntry, projectDir, round, type BenchOptions, type Table } from './ingest';
+import { autocannon } from './autocannon';
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  requests?: { method: string; setupRequest: (request: { path: string }) => { path: string } }[];
-}) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const here = fileURLToPath(import.meta.url);
 const runTs = join(projectDir, 'bin/run-ts.js');
