@@ -15,6 +15,34 @@ export interface RollupQuery {
   toDay: number;
   /** Only this site's rows; null for every site. */
   siteId: number | null;
+  /** Only these groups (site and deal ids as text); absent for every group. */
+  keys?: string[];
+}
+
+/** One page of a report's lines (period × group), in the order operators read them. */
+export interface LinePageQuery {
+  grain: ReportGrain;
+  groupBy: ReportGroupBy;
+  fromDay: number;
+  toDay: number;
+  siteId: number | null;
+  /** Lines are ordered by commission in this currency (largest first), then billable clicks. */
+  orderCurrency: string;
+  offset: number;
+  limit: number;
+}
+
+export interface LinePage {
+  /** Every line of the report, not just this page's. */
+  totalLines: number;
+  lines: { periodDay: number; key: string }[];
+}
+
+export interface SiteCommission {
+  currency: string;
+  /** Site id as text. */
+  key: string;
+  commissionMinor: number;
 }
 
 /** One period × group × currency. Click counts sit on the rows of currency '' (clicks have no currency). */
@@ -38,7 +66,11 @@ export interface RollupRow {
 }
 
 export interface ReportsRepository {
+  /** Rows ordered by period, group, currency. */
   rollup(query: RollupQuery): Promise<RollupRow[]>;
+  linePage(query: LinePageQuery): Promise<LinePage>;
+  /** Commission per site and currency over the range, every site (currencies with money only). */
+  siteCommissions(fromDay: number, toDay: number): Promise<SiteCommission[]>;
   /** Titles of these deals (for deal reports); ids not found are left out. */
   dealTitles(ids: number[]): Promise<Map<number, string>>;
 }

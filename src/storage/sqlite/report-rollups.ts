@@ -14,7 +14,7 @@
 // row is written, kept in the key: a deal re-filed under another category later keeps its past in
 // the old one (the backfill, having no history, uses the deal's category at migration time).
 import type { NewClick } from '../types';
-import type { ReportGroupBy, ReportPeriodGrain, ReportsRepository, RollupQuery, RollupRow } from '../report-types';
+import type { ReportGrain, ReportGroupBy, ReportPeriodGrain, ReportsRepository, RollupQuery, RollupRow } from '../report-types';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 
@@ -117,55 +117,119 @@ const SUMS = `r.currency AS currency, sum(r.billable) AS billable, sum(r.bots) A
   sum(r.conversions) AS conversions, sum(r.sales_minor) AS salesMinor, sum(r.pending_minor) AS pendingMinor,
   sum(r.approved_minor) AS approvedMinor, sum(r.reversed_minor) AS reversedMinor`;
 
+/** Where a shape's rows come from: FROM … WHERE …, and the group's column there. */
+interface Source { with: string; from: string; column: string }
+
 /**
- * The SQL for one query shape. Column names come from the fixed maps above, never from a request.
+ * The rows one query shape reads. Column names come from the fixed maps above, never from a request.
  * - one site: report_daily, one primary-key seek per day of the range (days × site is the key's prefix);
  * - deals of every site: report_daily over the day range;
  * - anything else of every site: report_dims_daily, one dimension over the day range.
  */
-function rollupSql(grain: ReportPeriodGrain, groupBy: ReportGroupBy, oneSite: boolean): string {
-  const period = PERIOD_DAY[grain];
+function sourceOf(groupBy: ReportGroupBy, oneSite: boolean): Source {
   if (oneSite) {
-    return `
-      WITH RECURSIVE days(d) AS (SELECT @fromDay UNION ALL SELECT d + 1 FROM days WHERE d < @toDay)
-      SELECT ${period} AS periodDay, CAST(${FINE_COLUMN[groupBy]} AS TEXT) AS key, ${SUMS}
-      FROM days CROSS JOIN report_daily r
-      WHERE r.day = days.d AND r.site_id = @siteId
-      GROUP BY periodDay, key, r.currency ORDER BY periodDay, key, r.currency`;
+    return {
+      with: 'days(d) AS (SELECT @fromDay UNION ALL SELECT d + 1 FROM days WHERE d < @toDay)',
+      from: 'days CROSS JOIN report_daily r WHERE r.day = days.d AND r.site_id = @siteId',
+      column: FINE_COLUMN[groupBy],
+    };
   }
-  if (groupBy === 'deal') {
-    return `
-      SELECT ${period} AS periodDay, CAST(r.deal_id AS TEXT) AS key, ${SUMS}
-      FROM report_daily r WHERE r.day BETWEEN @fromDay AND @toDay
-      GROUP BY periodDay, key, r.currency ORDER BY periodDay, key, r.currency`;
-  }
-  return `
-    SELECT ${period} AS periodDay, r.value AS key, ${SUMS}
-    FROM report_dims_daily r WHERE r.dim = '${groupBy}' AND r.day BETWEEN @fromDay AND @toDay
-    GROUP BY periodDay, key, r.currency ORDER BY periodDay, key, r.currency`;
+  if (groupBy === 'deal') return { with: '', from: 'report_daily r WHERE r.day BETWEEN @fromDay AND @toDay', column: 'r.deal_id' };
+  return { with: '', from: `report_dims_daily r WHERE r.dim = '${groupBy}' AND r.day BETWEEN @fromDay AND @toDay`, column: 'r.value' };
 }
 
+const withClause = (source: Source, ...more: string[]): string => {
+  const parts = [source.with, ...more].filter(Boolean);
+  return parts.length === 0 ? '' : `WITH RECURSIVE ${parts.join(', ')}`;
+};
+
+/** `keys`: only the groups listed in @keys (a JSON array of text); ids compare as integers. */
+function rollupSql(grain: ReportPeriodGrain, groupBy: ReportGroupBy, oneSite: boolean, keys: boolean): string {
+  const source = sourceOf(groupBy, oneSite);
+  const integer = source.column === 'r.site_id' || source.column === 'r.deal_id';
+  const filter = keys ? ` AND ${source.column} IN (SELECT ${integer ? 'CAST(value AS INTEGER)' : 'value'} FROM json_each(@keys))` : '';
+  return `
+    ${withClause(source)}
+    SELECT ${PERIOD_DAY[grain]} AS periodDay, CAST(${source.column} AS TEXT) AS key, ${SUMS}
+    FROM ${source.from}${filter}
+    GROUP BY periodDay, ${source.column}, r.currency ORDER BY periodDay, ${source.column}, r.currency`;
+}
+
+/**
+ * One page of lines, ordered in SQL (every line has to be summed to be ranked, but only the page
+ * leaves SQLite): commission in @currency, largest first, then billable clicks, then period and
+ * group so that equal lines keep one order from page to page. The window count is every line's.
+ */
+function linePageSql(grain: ReportGrain, groupBy: ReportGroupBy, oneSite: boolean): string {
+  const source = sourceOf(groupBy, oneSite);
+  const lines = `lines AS (
+      SELECT ${PERIOD_DAY[grain]} AS periodDay, ${source.column} AS groupKey, sum(r.billable) AS billable,
+        sum(CASE WHEN r.currency = @currency THEN r.pending_minor + r.approved_minor + r.reversed_minor ELSE 0 END) AS commission
+      FROM ${source.from}
+      GROUP BY periodDay, groupKey)`;
+  return `
+    ${withClause(source, lines)}
+    SELECT periodDay, CAST(groupKey AS TEXT) AS key, count(*) OVER () AS totalLines FROM lines
+    ORDER BY commission DESC, billable DESC, periodDay, groupKey LIMIT @limit OFFSET @offset`;
+}
+
+function lineCountSql(grain: ReportGrain, groupBy: ReportGroupBy, oneSite: boolean): string {
+  const source = sourceOf(groupBy, oneSite);
+  return `
+    ${withClause(source)}
+    SELECT count(*) FROM (SELECT DISTINCT ${PERIOD_DAY[grain]}, ${source.column} FROM ${source.from})`;
+}
+
+/** Site totals for the top-sites chart: the covering index report_dims_money (migration 17) in group order. */
+const SITE_COMMISSIONS_SQL = `
+  SELECT currency, value AS key, sum(pending_minor + approved_minor + reversed_minor) AS commissionMinor
+  FROM report_dims_daily
+  WHERE dim = 'site' AND currency <> '' AND day BETWEEN @fromDay AND @toDay
+  GROUP BY currency, value`;
+
 export function createReportRollupsRepository(db: SqliteDatabase): ReportsRepository {
-  // Rows come back as arrays (raw mode) and become objects here: a report can be 100,000 rows,
+  // Rows come back as arrays (raw mode) and become objects here: a CSV chunk can be 100,000 rows,
   // and building them in JavaScript costs a fraction of better-sqlite3's per-column objects.
-  const statements = new Map<string, Statement<Record<string, unknown>, RollupTuple>>();
-  const statementFor = (grain: ReportPeriodGrain, groupBy: ReportGroupBy, oneSite: boolean) => {
-    const name = `${grain}/${groupBy}/${oneSite}`;
+  const statements = new Map<string, Statement>();
+  const cached = <T extends Statement>(name: string, make: () => T): T => {
     let statement = statements.get(name);
-    if (!statement) statements.set(name, statement = db.prepare<Record<string, unknown>, RollupTuple>(rollupSql(grain, groupBy, oneSite)).raw(true));
-    return statement;
+    if (!statement) statements.set(name, statement = make());
+    return statement as T;
+  };
+  const rangeParams = (query: { fromDay: number; toDay: number; siteId: number | null }) => {
+    const params: Record<string, unknown> = { fromDay: query.fromDay, toDay: query.toDay };
+    if (query.siteId !== null) params.siteId = query.siteId;
+    return params;
   };
   const titles = db.prepare<[string], { id: number; title: string }>('SELECT id, title FROM deals WHERE id IN (SELECT value FROM json_each(?))');
+  const siteCommissions = db.prepare<Record<string, unknown>, { currency: string; key: string; commissionMinor: number }>(SITE_COMMISSIONS_SQL);
 
   return {
     async rollup(query: RollupQuery) {
       const oneSite = query.siteId !== null;
-      const params: Record<string, unknown> = { fromDay: query.fromDay, toDay: query.toDay };
-      if (oneSite) params.siteId = query.siteId;
-      return statementFor(query.grain, query.groupBy, oneSite).all(params).map((t): RollupRow => ({
+      const keys = query.keys !== undefined;
+      const statement = cached(`rollup/${query.grain}/${query.groupBy}/${oneSite}/${keys}`, () =>
+        db.prepare<Record<string, unknown>, RollupTuple>(rollupSql(query.grain, query.groupBy, oneSite, keys)).raw(true));
+      const params = rangeParams(query);
+      if (keys) params.keys = JSON.stringify(query.keys);
+      return statement.all(params).map((t): RollupRow => ({
         periodDay: t[0], key: t[1], currency: t[2], billable: t[3], bots: t[4], duplicates: t[5], conversions: t[6],
         salesMinor: t[7], pendingMinor: t[8], approvedMinor: t[9], reversedMinor: t[10],
       }));
+    },
+    async linePage(query) {
+      const oneSite = query.siteId !== null;
+      const page = cached(`page/${query.grain}/${query.groupBy}/${oneSite}`, () =>
+        db.prepare<Record<string, unknown>, [number, string, number]>(linePageSql(query.grain, query.groupBy, oneSite)).raw(true));
+      const rows = page.all({ ...rangeParams(query), currency: query.orderCurrency, limit: query.limit, offset: query.offset });
+      if (rows.length > 0) return { totalLines: rows[0]![2], lines: rows.map(([periodDay, key]) => ({ periodDay, key })) };
+      // Past the last page: the window count has no row to ride on.
+      const count = cached(`count/${query.grain}/${query.groupBy}/${oneSite}`, () =>
+        db.prepare<Record<string, unknown>, [number]>(lineCountSql(query.grain, query.groupBy, oneSite)).raw(true));
+      return { totalLines: count.get(rangeParams(query))![0], lines: [] };
+    },
+    async siteCommissions(fromDay, toDay) {
+      return siteCommissions.all({ fromDay, toDay });
     },
     async dealTitles(ids) {
       if (ids.length === 0) return new Map();
