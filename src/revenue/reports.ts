@@ -13,13 +13,22 @@
 //                       period's events earned, net of reversals and rejections
 //   EPC                 commission ÷ billable clicks, in minor units (fractional)
 // Periods at the edges of the range cover only its days (a week cut by `from` starts there).
-import type { ReportGrain, ReportGroupBy, RollupRow, Storage } from '../storage';
+//
+// A report can have 100,000+ lines (a week of every deal): pages read one page of lines, ranked in
+// SQL by commission in the report's main currency (the one with the most commission), then billable
+// clicks, then period and group; totals, the revenue chart and the top sites are computed over
+// every line from the smallest rollup that answers them. Exports read every line, one period at a
+// time, so no period's rows are held longer than it takes to write them out.
+import type { ReportGrain, ReportGroupBy, RollupRow, Site, Storage } from '../storage';
 import { RevenueError } from './errors';
 
 export const REPORT_GRAINS: readonly ReportGrain[] = ['day', 'week', 'month'];
 export const REPORT_GROUPS: readonly ReportGroupBy[] = ['site', 'deal', 'category', 'city', 'sub'];
 /** Longest range one report covers, in days. */
 export const MAX_REPORT_DAYS = 400;
+/** Lines per page unless asked otherwise, and the most one page may have. */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
 const DAY_MS = 86_400_000;
 
 export interface ReportRequest {
@@ -30,6 +39,9 @@ export interface ReportRequest {
   to: string;
   /** A site's slug, or null for every site. */
   site: string | null;
+  /** 1-based page of lines, and lines per page (exports ignore both). */
+  page: number;
+  pageSize: number;
 }
 
 export interface ReportMoney {
@@ -65,7 +77,13 @@ export interface ReportLine extends ReportFigures {
 
 export interface Report {
   request: ReportRequest;
+  /** This page's lines, in rank order (see the top of this file). */
   lines: ReportLine[];
+  /** Lines of the whole report, every page. */
+  totalLines: number;
+  /** The currency whose commission ranks the lines; null when the range has no commission. */
+  orderCurrency: string | null;
+  /** Over every line, not just this page's. */
   totals: ReportFigures;
   /** Commission per period, per currency: the revenue chart. */
   revenue: { period: string; periodStart: string; money: { currency: string; commissionMinor: number }[] }[];
@@ -155,34 +173,30 @@ async function resolve(storage: Storage, request: ReportRequest) {
   return { fromDay, toDay, site, sites };
 }
 
-export async function buildReport(storage: Storage, request: ReportRequest): Promise<Report> {
-  const { fromDay, toDay, site, sites } = await resolve(storage, request);
-  const siteId = site?.id ?? null;
-  const rows = await storage.reports.rollup({ grain: request.grain, groupBy: request.groupBy, fromDay, toDay, siteId });
-  // Grouped by site, the report's own rows hold the top sites; otherwise one more query (over
-  // every site-day of the range: the slowest part of a long range's report).
-  const siteTotals = request.groupBy === 'site' ? rows : await storage.reports.rollup({ grain: 'all', groupBy: 'site', fromDay, toDay, siteId });
-  const siteById = new Map(sites.map((each) => [String(each.id), each]));
-  const dealTitles = request.groupBy === 'deal'
-    ? await storage.reports.dealTitles([...new Set(rows.map((row) => Number(row.key)))])
-    : new Map<number, string>();
-  const keyOf = (groupBy: ReportGroupBy, key: string) => (groupBy === 'site' ? siteById.get(key)?.slug ?? key : key);
-  const labelOf = (groupBy: ReportGroupBy, key: string) =>
-    groupBy === 'site' ? siteById.get(key)?.name ?? key : groupBy === 'deal' ? dealTitles.get(Number(key)) ?? '' : key;
-
-  const lines = new Map<string, { periodDay: number; key: string; sums: Sums }>();
+/** Sums every row into the report's totals and its per-period revenue. */
+function summarise(rows: RollupRow[]) {
   const periods = new Map<number, Sums>();
   const totals = emptySums();
   for (const row of rows) {
-    const id = `${row.periodDay}\u0000${row.key}`;
-    const line = lines.get(id) ?? lines.set(id, { periodDay: row.periodDay, key: row.key, sums: emptySums() }).get(id)!;
-    addRow(line.sums, row);
     addRow(periods.get(row.periodDay) ?? periods.set(row.periodDay, emptySums()).get(row.periodDay)!, row);
     addRow(totals, row);
   }
-  // Few distinct periods, many lines: each period's labels are made once.
+  return { periods, totals: figures(totals) };
+}
+
+/** The currency with the most commission (ties: the first code); null without money. */
+function mainCurrency(totals: ReportFigures): string | null {
+  let best: ReportMoney | null = null;
+  for (const money of totals.money) if (best === null || money.commissionMinor > best.commissionMinor) best = money;
+  return best?.currency ?? null;
+}
+
+/** Turns rollup rows (ordered by period, group) into lines with labels and periods. */
+function lineMaker(request: ReportRequest, fromDay: number, sites: Site[]) {
+  const siteById = new Map(sites.map((each) => [String(each.id), each]));
   const periodLabels = new Map<number, { period: string; periodStart: string }>();
   const periodOf = (periodDay: number) => {
+    // Few distinct periods, many lines: each period's labels are made once.
     let labels = periodLabels.get(periodDay);
     if (!labels) {
       labels = { period: periodLabel(request.grain, periodDay), periodStart: dayText(Math.max(periodDay, fromDay)) };
@@ -190,37 +204,119 @@ export async function buildReport(storage: Storage, request: ReportRequest): Pro
     }
     return labels;
   };
+  const siteKey = (key: string) => siteById.get(key)?.slug ?? key;
+  const siteLabel = (key: string) => siteById.get(key)?.name ?? key;
   return {
-    request,
-    lines: [...lines.values()].map((line): ReportLine => {
-      // Built field by field: object spread into a literal cost ~30 µs a line here.
-      const { period, periodStart } = periodOf(line.periodDay);
-      const { billableClicks, filteredClicks, conversions, conversionRate, money } = figures(line.sums);
-      return {
-        period, periodStart, key: keyOf(request.groupBy, line.key), label: labelOf(request.groupBy, line.key),
-        billableClicks, filteredClicks, conversions, conversionRate, money,
-      };
-    }),
-    totals: figures(totals),
-    revenue: [...periods.entries()].sort(([a], [b]) => a - b).map(([periodDay, sums]) => ({
-      ...periodOf(periodDay),
-      money: figures(sums).money.map((m) => ({ currency: m.currency, commissionMinor: m.commissionMinor })),
-    })),
-    topSites: topSites(siteTotals, (key) => keyOf('site', key), (key) => labelOf('site', key)),
+    periodOf,
+    siteKey,
+    siteLabel,
+    async lines(storage: Storage, rows: RollupRow[]): Promise<Map<string, ReportLine>> {
+      const { groupBy } = request;
+      const dealTitles = groupBy === 'deal'
+        ? await storage.reports.dealTitles([...new Set(rows.map((row) => Number(row.key)))])
+        : new Map<number, string>();
+      const labelOf = (key: string) => (groupBy === 'site' ? siteLabel(key) : groupBy === 'deal' ? dealTitles.get(Number(key)) ?? '' : key);
+      const sums = new Map<string, { periodDay: number; key: string; sums: Sums }>();
+      for (const row of rows) {
+        const id = lineId(row.periodDay, row.key);
+        const line = sums.get(id) ?? sums.set(id, { periodDay: row.periodDay, key: row.key, sums: emptySums() }).get(id)!;
+        addRow(line.sums, row);
+      }
+      const lines = new Map<string, ReportLine>();
+      for (const [id, line] of sums) {
+        // Built field by field: object spread into a literal cost ~30 µs a line here.
+        const { period, periodStart } = periodOf(line.periodDay);
+        const { billableClicks, filteredClicks, conversions, conversionRate, money } = figures(line.sums);
+        lines.set(id, {
+          period, periodStart, key: groupBy === 'site' ? siteKey(line.key) : line.key, label: labelOf(line.key),
+          billableClicks, filteredClicks, conversions, conversionRate, money,
+        });
+      }
+      return lines;
+    },
   };
 }
 
-function topSites(rows: RollupRow[], keyOf: (key: string) => string, labelOf: (key: string) => string): Report['topSites'] {
-  // Rows may be per period (the report's own rows): sum each site's over the range first.
-  const byCurrency = new Map<string, Map<string, number>>();
+const lineId = (periodDay: number, key: string) => `${periodDay}\u0000${key}`;
+
+/** The smallest rollup that holds every line's sums: the category dimension (20-odd values a day). */
+const summaryQuery = (request: ReportRequest, fromDay: number, toDay: number, siteId: number | null) =>
+  ({ grain: request.grain, groupBy: 'category' as const, fromDay, toDay, siteId });
+
+/** One page of a report: its lines, and totals, revenue and top sites over every line. */
+export async function buildReport(storage: Storage, request: ReportRequest): Promise<Report> {
+  const { fromDay, toDay, site, sites } = await resolve(storage, request);
+  const siteId = site?.id ?? null;
+  const { periods, totals } = summarise(await storage.reports.rollup(summaryQuery(request, fromDay, toDay, siteId)));
+  const orderCurrency = mainCurrency(totals);
+  const page = await storage.reports.linePage({
+    grain: request.grain, groupBy: request.groupBy, fromDay, toDay, siteId, orderCurrency: orderCurrency ?? '',
+    offset: (request.page - 1) * request.pageSize, limit: request.pageSize,
+  });
+  const maker = lineMaker(request, fromDay, sites);
+  const rows = page.lines.length === 0 ? [] : await storage.reports.rollup({
+    grain: request.grain, groupBy: request.groupBy, fromDay, toDay, siteId, keys: [...new Set(page.lines.map((line) => line.key))],
+  });
+  // The rows hold every period of the page's groups: keep the page's (period, group) pairs, in rank order.
+  const built = await maker.lines(storage, rows);
+  const siteTotals = siteId === null
+    ? await storage.reports.siteCommissions(fromDay, toDay)
+    : totals.money.map((m) => ({ currency: m.currency, key: String(siteId), commissionMinor: m.commissionMinor }));
+  return {
+    request,
+    lines: page.lines.map((line) => built.get(lineId(line.periodDay, line.key))!),
+    totalLines: page.totalLines,
+    orderCurrency,
+    totals,
+    revenue: [...periods.entries()].sort(([a], [b]) => a - b).map(([periodDay, sums]) => ({
+      ...maker.periodOf(periodDay),
+      money: figures(sums).money.map((m) => ({ currency: m.currency, commissionMinor: m.commissionMinor })),
+    })),
+    topSites: topSites(siteTotals, maker.siteKey, maker.siteLabel),
+  };
+}
+
+/** Every line of a report for an export: totals first (cheap), then the lines period by period. */
+export interface ReportExport {
+  request: ReportRequest;
+  totals: ReportFigures;
+  /** Lines of one period at a time, by period then group. */
+  lines: AsyncGenerator<ReportLine[]>;
+}
+
+export async function exportReport(storage: Storage, request: ReportRequest): Promise<ReportExport> {
+  const { fromDay, toDay, site, sites } = await resolve(storage, request);
+  const siteId = site?.id ?? null;
+  const { totals } = summarise(await storage.reports.rollup(summaryQuery(request, fromDay, toDay, siteId)));
+  const maker = lineMaker(request, fromDay, sites);
+  async function* lines(): AsyncGenerator<ReportLine[]> {
+    for (let start = fromDay; start <= toDay;) {
+      const end = Math.min(toDay, periodEnd(request.grain, start));
+      const rows = await storage.reports.rollup({ grain: request.grain, groupBy: request.groupBy, fromDay: start, toDay: end, siteId });
+      yield [...(await maker.lines(storage, rows)).values()];
+      start = end + 1;
+    }
+  }
+  return { request, totals, lines: lines() };
+}
+
+/** The last day of the period that `day` is in. */
+function periodEnd(grain: ReportGrain, day: number): number {
+  if (grain === 'day') return day;
+  if (grain === 'week') return day + 6 - ((day + 3) % 7);
+  const date = new Date(day * DAY_MS);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0) / DAY_MS;
+}
+
+function topSites(rows: { currency: string; key: string; commissionMinor: number }[], keyOf: (key: string) => string, labelOf: (key: string) => string): Report['topSites'] {
+  const byCurrency = new Map<string, { key: string; commissionMinor: number }[]>();
   for (const row of rows) {
     if (row.currency === '') continue;
-    const sites = byCurrency.get(row.currency) ?? byCurrency.set(row.currency, new Map()).get(row.currency)!;
-    sites.set(row.key, (sites.get(row.key) ?? 0) + row.pendingMinor + row.approvedMinor + row.reversedMinor);
+    (byCurrency.get(row.currency) ?? byCurrency.set(row.currency, []).get(row.currency)!).push(row);
   }
   return [...byCurrency.entries()].sort(([a], [b]) => byCode(a, b)).map(([currency, sites]) => ({
     currency,
-    sites: [...sites.entries()].map(([key, commissionMinor]) => ({ key: keyOf(key), label: labelOf(key), commissionMinor }))
+    sites: sites.map(({ key, commissionMinor }) => ({ key: keyOf(key), label: labelOf(key), commissionMinor }))
       .sort((a, b) => b.commissionMinor - a.commissionMinor || byCode(a.key, b.key)).slice(0, 10),
   }));
 }

@@ -92,13 +92,14 @@ describe('operator reports', () => {
     expect(charts.eq(0).attr('aria-labelledby')).toBe('revenue-title-1 revenue-desc-1');
 
     const rows = $('table.report-table tbody tr').map((_, row) => [$(row).find('td').map((__, cell) => $(cell).text().trim()).get()]).get() as string[][];
+    // Ranked: the line with commission first.
     expect(rows).toEqual([
-      [today(), '(none)', '1', '2', '0', '0%', '', '', ''],
       [today(), '=cmd()', '2', '0', '1', '50%', 'CN¥100.00', 'CN¥10.00', 'CN¥5.00'],
+      [today(), '(none)', '1', '2', '0', '0%', '', '', ''],
     ]);
     const totals = $('table.report-table tfoot tr.totals').children().map((_, cell) => $(cell).text().trim()).get();
     expect(totals).toEqual(['Total', '3', '2', '1', '33.33%', 'CN¥100.00', 'CN¥10.00', 'CN¥3.3333']);
-    expect($('tbody abbr').first().attr('title')).toBe('1 bots, 1 duplicates');
+    expect($('tbody abbr').last().attr('title')).toBe('1 bots, 1 duplicates');
     expect($('a[download]').attr('href')).toBe(`/operator/reports.csv?grain=day&groupBy=sub&from=${today()}&to=${today()}`);
   });
 
@@ -140,7 +141,7 @@ describe('operator reports', () => {
     const openapi = (await t.app.inject({ url: '/docs/json' })).json();
     const operation = openapi.paths['/api/reports'].get;
     expect(operation.tags).toEqual(['reports']);
-    expect(operation.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['from', 'grain', 'groupBy', 'site', 'to']);
+    expect(operation.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['from', 'grain', 'groupBy', 'page', 'pageSize', 'site', 'to']);
     const schema = operation.responses['200'].content['application/json'].schema;
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats(ajv);
@@ -148,7 +149,9 @@ describe('operator reports', () => {
     const validate = ajv.compile({ ...schema, components: openapi.components });
     expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
     expect(body.lines.map((l: { period: string; key: string; billableClicks: number }) => [l.period, l.key, l.billableClicks]))
-      .toEqual([[today().slice(0, 7), 'beijing', 1], [today().slice(0, 7), 'chengdu', 2]]);
+      .toEqual([[today().slice(0, 7), 'chengdu', 2], [today().slice(0, 7), 'beijing', 1]]);
+    expect(body.totalLines).toBe(2);
+    expect(body.orderCurrency).toBe('CNY');
     expect(body.totals.money).toEqual([{
       currency: 'CNY', salesMinor: 10000, commissionPendingMinor: 0, commissionApprovedMinor: 1000, commissionReversedMinor: 0,
       commissionMinor: 1000, epcMinor: 1000 / 3,

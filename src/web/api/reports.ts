@@ -1,5 +1,6 @@
 // GET /api/reports: the operators' report as JSON, for a signed-in operator (session cookie), with
-// the same parameters as /operator/reports. The schema below is published at /docs.
+// the same parameters as /operator/reports: one page of lines (`page`, `pageSize`; `totalLines`
+// counts them all), totals over every line. The schema below is published at /docs.
 import type { FastifyInstance } from 'fastify';
 import { requireOperator } from '../../accounts/guards';
 import { reportQuerystringSchema, reportRequest, type ReportQuerystring } from '../../revenue/report-query';
@@ -38,17 +39,24 @@ const figureRequired = ['billableClicks', 'filteredClicks', 'conversions', 'conv
 export const reportResponseSchema = {
   $id: 'report',
   type: 'object',
-  required: ['request', 'lines', 'totals', 'revenue', 'topSites'],
+  required: ['request', 'lines', 'totalLines', 'orderCurrency', 'totals', 'revenue', 'topSites'],
   properties: {
     request: {
-      type: 'object', required: ['grain', 'groupBy', 'from', 'to', 'site'],
+      type: 'object', required: ['grain', 'groupBy', 'from', 'to', 'site', 'page', 'pageSize'],
       properties: {
         grain: { type: 'string' }, groupBy: { type: 'string' }, from: { type: 'string', format: 'date' },
         to: { type: 'string', format: 'date' }, site: { type: ['string', 'null'] },
+        page: { type: 'integer', minimum: 1 }, pageSize: { type: 'integer', minimum: 1 },
       },
+    },
+    totalLines: { ...count, description: 'lines of the whole report, every page' },
+    orderCurrency: {
+      type: ['string', 'null'],
+      description: 'lines rank by commission in this currency (the one with the most commission), largest first, then billable clicks, period and group; null without commission',
     },
     lines: {
       type: 'array',
+      description: "this page's lines, in rank order",
       items: {
         type: 'object',
         required: ['period', 'periodStart', 'key', 'label', ...figureRequired],
@@ -61,7 +69,7 @@ export const reportResponseSchema = {
         },
       },
     },
-    totals: { type: 'object', required: figureRequired, properties: figureProperties },
+    totals: { type: 'object', required: figureRequired, properties: figureProperties, description: 'over every line, not just this page' },
     revenue: {
       type: 'array',
       items: {

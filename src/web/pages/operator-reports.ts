@@ -1,18 +1,16 @@
-// GET /operator/reports: the operators' report page (form, charts, table with totals) and
-// GET /operator/reports.csv: the same table as CSV, with the same parameters.
+// GET /operator/reports: the operators' report page (form, charts, one page of the table with
+// totals over every line, previous/next links) and GET /operator/reports.csv: every line as CSV,
+// streamed, with the same parameters.
 import type { FastifyInstance } from 'fastify';
 import { requireOperator } from '../../accounts/guards';
-import { reportCsv } from '../../revenue/report-csv';
+import { reportCsvStream } from '../../revenue/report-csv';
 import { reportQuerystringSchema, reportRequest, type ReportQuerystring } from '../../revenue/report-query';
-import { REPORT_GRAINS, REPORT_GROUPS, buildReport, type Report, type ReportFigures, type ReportRequest } from '../../revenue/reports';
+import { DEFAULT_PAGE_SIZE, REPORT_GRAINS, REPORT_GROUPS, buildReport, exportReport, type Report, type ReportFigures, type ReportRequest } from '../../revenue/reports';
 import { categoryLabel } from '../category-label';
 import { cityLabel } from '../city-label';
 import type { MessageKey, Translator } from '../i18n';
 import { pageContext } from '../page-context';
 import { CHART_WIDTH, PLOT, revenueCharts, topSitesCharts } from './operator-reports-charts';
-
-/** Lines shown on the page; the CSV and the JSON API always carry every line. */
-export const PAGE_LINES = 500;
 
 const GRAIN_KEYS: Record<ReportRequest['grain'], MessageKey> = {
   day: 'reports.grain.day', week: 'reports.grain.week', month: 'reports.grain.month',
@@ -61,9 +59,30 @@ function groupLabel(report: Report, key: string, label: string, tr: Translator):
   return label;
 }
 
-const queryString = (request: ReportRequest): string => new URLSearchParams({
+/** The report's filters as a query string; with a page, that page (and the page size if not the default). */
+const queryString = (request: ReportRequest, page?: number): string => new URLSearchParams({
   grain: request.grain, groupBy: request.groupBy, from: request.from, to: request.to, ...(request.site ? { site: request.site } : {}),
+  ...(page === undefined ? {} : { page: String(page) }),
+  ...(page === undefined || request.pageSize === DEFAULT_PAGE_SIZE ? {} : { pageSize: String(request.pageSize) }),
 }).toString();
+
+function pagerView(report: Report, tr: Translator) {
+  const { page, pageSize } = report.request;
+  const pages = Math.max(1, Math.ceil(report.totalLines / pageSize));
+  const first = (page - 1) * pageSize + 1;
+  const href = (target: number) => `/operator/reports?${queryString(report.request, target)}`;
+  return {
+    info: report.lines.length === 0
+      ? tr.t('reports.pastLastPage')
+      : tr.t('reports.pageInfo', {
+        first: tr.number(first), last: tr.number(first + report.lines.length - 1), total: tr.number(report.totalLines),
+        page: tr.number(page), pages: tr.number(pages),
+      }),
+    order: report.orderCurrency === null ? tr.t('reports.orderClicks') : tr.t('reports.orderCommission', { currency: report.orderCurrency }),
+    previousHref: page > 1 ? href(Math.min(page - 1, pages)) : null,
+    nextHref: page < pages ? href(page + 1) : null,
+  };
+}
 
 export async function operatorReportsPageRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: ReportQuerystring }>('/operator/reports', {
@@ -84,12 +103,11 @@ export async function operatorReportsPageRoutes(app: FastifyInstance): Promise<v
       sites: sites.map((site) => ({ slug: site.slug, name: site.name })).sort((a, b) => a.name.localeCompare(b.name)),
       csvHref: `/operator/reports.csv?${query}`,
       jsonHref: `/api/reports?${query}`,
-      lines: report.lines.slice(0, PAGE_LINES).map((line) => ({
+      lines: report.lines.map((line) => ({
         period: line.period, group: groupLabel(report, line.key, line.label, tr), key: line.key, ...figuresView(line, tr),
       })),
-      lineCount: report.lines.length,
-      truncated: report.lines.length > PAGE_LINES,
-      pageLines: PAGE_LINES,
+      lineCount: report.totalLines,
+      pager: pagerView(report, tr),
       totals: figuresView(report.totals, tr),
       chartWidth: CHART_WIDTH,
       plotLeft: PLOT.left,
@@ -102,14 +120,13 @@ export async function operatorReportsPageRoutes(app: FastifyInstance): Promise<v
     preHandler: requireOperator,
     schema: { querystring: reportQuerystringSchema },
   }, async (request, reply) => {
-    const report = await buildReport(app.storage, reportRequest(request.query, new Date()));
+    const report = await exportReport(app.storage, reportRequest(request.query, new Date()));
     const { grain, groupBy, from, to, site } = report.request;
     const name = `dealnav-report-${grain}-${groupBy}-${from}-${to}${site ? `-${site.replace(/[^A-Za-z0-9_-]/g, '')}` : ''}.csv`;
     return reply
       .header('Cache-Control', 'no-store')
       .header('Content-Type', 'text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="${name}"`)
-      // A byte order mark, so spreadsheet programs read the Chinese names as UTF-8.
-      .send(`\uFEFF${reportCsv(report)}`);
+      .send(reportCsvStream(report));
   });
 }
