@@ -264,7 +264,7 @@ export async function buildReport(storage: Storage, request: ReportRequest): Pro
     : totals.money.map((m) => ({ currency: m.currency, key: String(siteId), commissionMinor: m.commissionMinor }));
   return {
     request,
-    lines: page.lines.map((line) => built.get(lineId(line.periodDay, line.key))!),
+    lines: page.lines.flatMap((line) => built.get(lineId(line.periodDay, line.key)) ?? []),
     totalLines: page.totalLines,
     orderCurrency,
     totals,
@@ -301,7 +301,7 @@ export async function exportReport(storage: Storage, request: ReportRequest): Pr
 }
 
 /** The last day of the period that `day` is in. */
-function periodEnd(grain: ReportGrain, day: number): number {
+export function periodEnd(grain: ReportGrain, day: number): number {
   if (grain === 'day') return day;
   if (grain === 'week') return day + 6 - ((day + 3) % 7);
   const date = new Date(day * DAY_MS);
