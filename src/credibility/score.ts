@@ -38,35 +38,53 @@ export interface CredibilityScore {
   parts: ScorePart[];
 }
 
-/** 1 within a day of the last successful crawl, 0.5 within three days, 0 after that or never. */
-export function freshness(lastSuccessAt: Date | null, now: Date): number {
+/** Freshness in halves, so the score can be computed exactly: 2 within a day, 1 within three days, else 0. */
+function freshnessHalves(lastSuccessAt: Date | null, now: Date): number {
   if (lastSuccessAt === null) return 0;
   const age = now.getTime() - lastSuccessAt.getTime();
-  if (age <= 24 * HOUR_MS) return 1;
-  if (age <= 72 * HOUR_MS) return 0.5;
+  if (age <= 24 * HOUR_MS) return 2;
+  if (age <= 72 * HOUR_MS) return 1;
   return 0;
 }
 
-const share = (good: number, total: number, minimum: number): number | null =>
-  total >= minimum && total > 0 ? Math.max(0, Math.min(1, good / total)) : null;
-
-function part(name: PartName, value: number | null, numerator: number, denominator: number): ScorePart {
-  return { name, weight: WEIGHTS[name], value, numerator, denominator };
+/** 1 within a day of the last successful crawl, 0.5 within three days, 0 after that or never. */
+export function freshness(lastSuccessAt: Date | null, now: Date): number {
+  return freshnessHalves(lastSuccessAt, now) / 2;
 }
 
-export function scoreParts(s: SiteSignals, now: Date): ScorePart[] {
-  const feedShare = share(s.crawlRunsSucceeded, s.crawlRuns, MINIMUM.crawlRuns);
+/** A part's value as a ratio of whole numbers, so that "rounded half up" is exact (no float sums). */
+interface Share {
+  good: number;
+  of: number;
+}
+
+/** good ÷ total clamped to 0–1, or null below the part's minimum. */
+const share = (good: number, total: number, minimum: number): Share | null =>
+  total >= minimum && total > 0 ? { good: Math.max(0, Math.min(total, good)), of: total } : null;
+
+interface MeasuredPart {
+  part: ScorePart;
+  share: Share | null;
+}
+
+function measured(name: PartName, value: Share | null, numerator: number, denominator: number): MeasuredPart {
+  return { part: { name, weight: WEIGHTS[name], value: value === null ? null : value.good / value.of, numerator, denominator }, share: value };
+}
+
+function measureParts(s: SiteSignals, now: Date): MeasuredPart[] {
+  const crawls = share(s.crawlRunsSucceeded, s.crawlRuns, MINIMUM.crawlRuns);
+  const feed = crawls === null ? null : { good: crawls.good * freshnessHalves(s.lastSuccessAt, now), of: crawls.of * 2 };
   const linkBad = s.linkDead + s.linkHomeRedirect + s.linkSoldOut;
-  const reports = s.liveDeals >= MINIMUM.liveDeals ? Math.max(0, 1 - (REPORT_FACTOR * s.reportedDeals) / s.liveDeals) : null;
+  const reports = share(s.liveDeals - REPORT_FACTOR * s.reportedDeals, s.liveDeals, MINIMUM.liveDeals);
   const expiredListed = s.expiredListed ?? 0;
   return [
-    part('feed', feedShare === null ? null : feedShare * freshness(s.lastSuccessAt, now), s.crawlRunsSucceeded, s.crawlRuns),
-    part('links', share(s.linkChecks - linkBad, s.linkChecks, MINIMUM.linkChecks), linkBad, s.linkChecks),
-    part('prices', share(s.pricesCompared - s.priceMismatches, s.pricesCompared, MINIMUM.pricesCompared), s.priceMismatches, s.pricesCompared),
-    part('reports', reports, s.reportedDeals, s.liveDeals),
-    part('sales', share(s.conversions - s.conversionsReversed, s.conversions, MINIMUM.conversions), s.conversionsReversed, s.conversions),
-    part('expired', share(expiredListed - (s.expiredCount ?? 0), expiredListed, MINIMUM.expiredListed), s.expiredCount ?? 0, expiredListed),
-    part('worth', share(s.dealsWithWorth - s.inflatedDeals, s.dealsWithWorth, MINIMUM.dealsWithWorth), s.inflatedDeals, s.dealsWithWorth),
+    measured('feed', feed, s.crawlRunsSucceeded, s.crawlRuns),
+    measured('links', share(s.linkChecks - linkBad, s.linkChecks, MINIMUM.linkChecks), linkBad, s.linkChecks),
+    measured('prices', share(s.pricesCompared - s.priceMismatches, s.pricesCompared, MINIMUM.pricesCompared), s.priceMismatches, s.pricesCompared),
+    measured('reports', reports, s.reportedDeals, s.liveDeals),
+    measured('sales', share(s.conversions - s.conversionsReversed, s.conversions, MINIMUM.conversions), s.conversionsReversed, s.conversions),
+    measured('expired', share(expiredListed - (s.expiredCount ?? 0), expiredListed, MINIMUM.expiredListed), s.expiredCount ?? 0, expiredListed),
+    measured('worth', share(s.dealsWithWorth - s.inflatedDeals, s.dealsWithWorth, MINIMUM.dealsWithWorth), s.inflatedDeals, s.dealsWithWorth),
   ];
 }
 
@@ -74,18 +92,29 @@ export function scoreParts(s: SiteSignals, now: Date): ScorePart[] {
 export const REQUIRED_PARTS: readonly PartName[] = ['feed', 'links'];
 
 /**
+ * round(100 × Σ weight·good/of ÷ Σ weight), half up, in whole numbers: with floats a mean that is
+ * exactly x.5 can come out as x.4999… and round down (e.g. 63.5 from thirds and ninths).
+ */
+function roundedWeightedMean(known: { weight: number; share: Share }[], weight: number): number {
+  const common = known.reduce((product, p) => product * BigInt(p.share.of), 1n);
+  const weighted = known.reduce((sum, p) => sum + BigInt(p.weight * p.share.good) * (common / BigInt(p.share.of)), 0n);
+  const whole = BigInt(weight) * common;
+  return Number((200n * weighted + whole) / (2n * whole));
+}
+
+/**
  * score = round(100 × Σ weight·value / Σ weight) over the parts with data; null when a required
  * part has no data (no crawl in 30 days, or fewer than MINIMUM.linkChecks links checked) or the
  * parts with data weigh less than MIN_WEIGHT.
  */
-export function combineParts(parts: ScorePart[]): CredibilityScore {
-  const known = parts.filter((p) => p.value !== null);
+function combineParts(measuredParts: MeasuredPart[]): CredibilityScore {
+  const parts = measuredParts.map((p) => p.part);
+  const known = measuredParts.flatMap((p) => (p.share === null ? [] : [{ name: p.part.name, weight: p.part.weight, share: p.share }]));
   const weight = known.reduce((sum, p) => sum + p.weight, 0);
   if (weight < MIN_WEIGHT || !REQUIRED_PARTS.every((name) => known.some((p) => p.name === name))) return { score: null, parts };
-  const weighted = known.reduce((sum, p) => sum + p.weight * p.value!, 0);
-  return { score: Math.round((100 * weighted) / weight), parts };
+  return { score: roundedWeightedMean(known, weight), parts };
 }
 
 export function credibilityScore(signals: SiteSignals, now: Date): CredibilityScore {
-  return combineParts(scoreParts(signals, now));
+  return combineParts(measureParts(signals, now));
 }
