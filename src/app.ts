@@ -24,7 +24,7 @@ import { postbackApiRoutes } from './web/api/postback';
 import { reportsApiRoutes } from './web/api/reports';
 import { sitesApiRoutes } from './web/api/sites';
 import { registerErrorHandlers } from './web/errors';
-import { ResponseCache } from './web/response-cache';
+import { ResponseCache, responseCacheOptions } from './web/response-cache';
 import { goRoutes } from './web/go';
 import { requestLocale, translator, type Translator } from './web/i18n';
 import { accountPageRoutes } from './web/pages/account';
@@ -109,7 +109,7 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   app.decorate('clickService', services.clickService);
   app.decorate('crawlChecks', services.crawl ?? crawlSettings(false));
   app.decorate('postbackService', services.postbackService ?? await PostbackService.create(services.storage));
-  const responseCache = new ResponseCache(services.storage.deals);
+  const responseCache = new ResponseCache(services.storage.deals, responseCacheOptions());
   app.decorate('responseCache', responseCache);
   app.addHook('onClose', async () => responseCache.close());
   app.decorate('alerts', services.alerts ?? await AlertService.create(services.storage, new LogMailer(), 'http://127.0.0.1:3000'));

@@ -25,17 +25,32 @@ export interface ResponseCacheOptions {
 
 export const defaultResponseCacheOptions: ResponseCacheOptions = { maxEntries: 500, ttlMs: 2_000, versionCheckMs: 100 };
 
+/**
+ * The options with the lifetime from DEALNAV_PAGE_CACHE_MS (default 2000; 0 turns the cache off,
+ * so every request renders: what the listing benchmark's "uncached" rows measure).
+ */
+export function responseCacheOptions(env = process.env): ResponseCacheOptions {
+  const raw = env.DEALNAV_PAGE_CACHE_MS;
+  if (raw === undefined || raw === '') return defaultResponseCacheOptions;
+  const ttlMs = Number(raw);
+  if (!Number.isInteger(ttlMs) || ttlMs < 0) throw new Error(`invalid DEALNAV_PAGE_CACHE_MS: ${raw} (milliseconds, 0 = off)`);
+  return { ...defaultResponseCacheOptions, ttlMs };
+}
+
 export class ResponseCache {
   private readonly entries: InvalidatedCache<CachedResponse>;
   /** Answers being computed: concurrent requests for one key wait for the same one. */
   private readonly pending = new Map<string, { generation: number; answer: Promise<CachedResponse> }>();
+  private readonly enabled: boolean;
 
   constructor(source: ChangeSource | null, options: ResponseCacheOptions = defaultResponseCacheOptions) {
-    this.entries = new InvalidatedCache(source, options);
+    this.enabled = options.ttlMs > 0;
+    this.entries = new InvalidatedCache(this.enabled ? source : null, options);
   }
 
   /** The cached answer for `key`, or the one `compute` makes (then cached). */
   async through(key: string, compute: () => Promise<CachedResponse>): Promise<CachedResponse> {
+    if (!this.enabled) return compute();
     this.entries.refresh();
     const cached = this.entries.get(key);
     if (cached) return cached;

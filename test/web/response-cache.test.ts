@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResponseCache } from '../../src/web/response-cache';
+import { ResponseCache, defaultResponseCacheOptions, responseCacheOptions } from '../../src/web/response-cache';
 
 /** A deals change source in memory: listeners this process notifies, and a version other processes move. */
 function fakeSource() {
@@ -66,5 +66,21 @@ describe('response cache for anonymous listing answers', () => {
     expect(computed).toBe(3);
     await cache.through('b', compute);
     expect(computed).toBe(4);
+  });
+
+  it('computes every answer when its lifetime is 0 (DEALNAV_PAGE_CACHE_MS=0)', async () => {
+    const cache = new ResponseCache(fakeSource(), { ...options, ttlMs: 0 });
+    let computed = 0;
+    const compute = async () => page(`v${++computed}`);
+    expect((await cache.through('k', compute)).body).toBe('v1');
+    expect((await cache.through('k', compute)).body).toBe('v2');
+  });
+
+  it('reads its lifetime from DEALNAV_PAGE_CACHE_MS and refuses anything but whole milliseconds', () => {
+    expect(responseCacheOptions({})).toEqual(defaultResponseCacheOptions);
+    expect(responseCacheOptions({ DEALNAV_PAGE_CACHE_MS: '0' }).ttlMs).toBe(0);
+    expect(responseCacheOptions({ DEALNAV_PAGE_CACHE_MS: '5000' }).ttlMs).toBe(5000);
+    expect(() => responseCacheOptions({ DEALNAV_PAGE_CACHE_MS: '-1' })).toThrow(/DEALNAV_PAGE_CACHE_MS/);
+    expect(() => responseCacheOptions({ DEALNAV_PAGE_CACHE_MS: '2s' })).toThrow(/DEALNAV_PAGE_CACHE_MS/);
   });
 });
