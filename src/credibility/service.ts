@@ -1,8 +1,8 @@
 // Credibility as the rest of dealnav uses it: recompute (deal flags → measurements → scores and
 // their history → alerts → automatic suspension), the daily digest, and cheap in-memory lookups of
-// the current scores for pages (refreshed on every recompute, and at most every few minutes when
-// another process recomputed).
-import type { Storage } from '../storage';
+// the current scores and flagged deals for pages (refreshed on every recompute, and at most every
+// few minutes when another process recomputed).
+import type { CardFlag, Storage } from '../storage';
 import { firingAlerts, ALERT_RULES, DEFAULT_THRESHOLDS, type AlertThresholds } from './alert-rules';
 import { dealFlags } from './inflation';
 import { LOWEST_PLAUSIBLE_MAX_DISCOUNT } from './plausible-discounts';
@@ -33,6 +33,7 @@ export class CredibilityService {
   private scores = new Map<number, SiteCredibility>();
   private scoreMap: ReadonlyMap<number, number | null> = new Map();
   private bySlug = new Map<string, SiteCredibility>();
+  private flags: ReadonlyMap<number, CardFlag> = new Map();
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
   /** Set by the server: without it (tests, the CLI's recompute) links are not checked. */
@@ -70,10 +71,17 @@ export class CredibilityService {
     return this.bySlug.get(slug) ?? null;
   }
 
-  /** Reloads the scores from storage (another process may have recomputed). */
+  /** The deal's inflation flag as the last recompute left it, for its card (null: not flagged). */
+  dealFlag(dealId: number): CardFlag | null {
+    this.refreshIfOld();
+    return this.flags.get(dealId) ?? null;
+  }
+
+  /** Reloads the scores and flagged deals from storage (another process may have recomputed). */
   refresh(): Promise<void> {
     this.loading ??= (async () => {
       const latest = await this.storage.credibility.latestScores();
+      this.flags = new Map((await this.storage.credibility.flaggedDeals()).map((flag) => [flag.dealId, flag]));
       this.scores = new Map(latest.map((row) => [row.siteId, {
         siteId: row.siteId, slug: row.slug ?? '', score: row.score, parts: (row.parts as ScorePart[]) ?? [], computedAt: row.computedAt,
       }]));
@@ -110,11 +118,9 @@ export class CredibilityService {
       await credibility.replaceDealFlags(dealFlags(members), now, flagSites);
     }
     const report: RecomputeReport = { sites: 0, scored: 0, alertsOpened: 0, suspended: [] };
-    const current = new Map<number, number | null>();
     for (const signals of await credibility.siteSignals(now)) {
       report.sites++;
       const { score, parts } = credibilityScore(signals, now);
-      current.set(signals.siteId, score);
       if (score !== null) report.scored++;
       await credibility.saveScore({ siteId: signals.siteId, day: utcDay(now), score, parts, computedAt: now });
       const firing = firingAlerts(signals, score, now, this.thresholds);
@@ -130,10 +136,10 @@ export class CredibilityService {
         report.suspended.push(signals.slug);
       }
     }
-    // The listing filters and breaks ties by the current score, kept on each site.
-    await this.storage.sites.setCredibilityScores(current);
     await this.refresh();
-    // The listing filters and breaks ties by the score kept on each site's row.
+    // The listing filters and breaks ties by the score kept on each site's row. Written after the
+    // reload: its change notice empties the listing cache, and the pages rendered next show the
+    // new badges and flags.
     await this.storage.sites.setCredibilityScores(this.scoreMap);
     return report;
   }

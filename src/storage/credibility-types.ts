@@ -91,6 +91,9 @@ export interface DealFlag {
   reason: InflationReason | null;
 }
 
+/** What a deal card needs of a flag: the listing shows the price against the offer's median instead of the site's worth. */
+export type CardFlag = Pick<DealFlag, 'dealId' | 'siteId' | 'offerMedianMinor' | 'currency' | 'reason'>;
+
 /** What a deal needs for the inflation check, read from the live listing. */
 export interface OfferMember {
   id: number;
@@ -195,6 +198,8 @@ export interface CredibilityRepository {
   replaceDealFlags(flags: DealFlag[], at: Date, siteIds?: number[]): Promise<void>;
   /** The deal's inflation flag, null when it is not flagged. */
   findDealFlag(dealId: number): Promise<DealFlag | null>;
+  /** Every flagged deal, for the deal cards (one read per reload of the scores, not one per card). */
+  flaggedDeals(): Promise<CardFlag[]>;
   inflatedDeals(siteId: number, limit: number): Promise<{ dealId: number; title: string; reason: InflationReason; valueMinor: number | null; priceMinor: number; offerWorthMedianMinor: number | null; currency: string }[]>;
 
   /** Every active or suspended site's measurements (or only `siteId`'s). */

@@ -13,7 +13,7 @@ export interface DealCard {
   siteName: string;
   /** For the site's credibility badge (credibilityOf in templates). */
   siteId: number;
-  /** For the same offer's median elsewhere (credibilityDeal in templates). */
+  /** For the same offer's median elsewhere (credibilityDeal and, on flagged deals, credibilityCard in templates). */
   priceMinor: number;
   currency: string;
   cityLabel: string;

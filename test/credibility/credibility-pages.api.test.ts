@@ -106,6 +106,35 @@ describe('credibility on the pages', () => {
     expect(zh('.cred-median').text()).toBe('同一团购在其他网站（1家）的中位价：¥78.00。本团购便宜13%。');
   });
 
+  it('shows on a flagged deal\'s card the discount against the same offer\'s median instead of the site\'s claim', async () => {
+    const card = (body: string, dealId: number) => cheerio.load(body)(`.deal[data-deal-id="${dealId}"] .deal-prices`);
+    // Sold nowhere else: the claimed worth stays, marked doubtful, and its 99% discount goes.
+    const alone = card((await t.app.inject({ url: '/', headers: HTML })).body, dealIds[1]!);
+    expect(alone.find('.deal-value').text()).toBe('CN¥3,960.00');
+    expect(alone.find('.cred-flag').text()).toBe('Original price doubtful');
+    expect(alone.find('.cred-flag').attr('title')).toContain('The discount is larger than is plausible');
+    expect(alone.find('.deal-discount')).toHaveLength(0);
+    // The honest deal's card is as the site gives it.
+    const honest = card((await t.app.inject({ url: '/', headers: HTML })).body, dealIds[0]!);
+    expect(honest.find('.cred-flag')).toHaveLength(0);
+    expect(honest.find('.deal-discount')).toHaveLength(1);
+
+    const other = await t.storage.sites.upsert({ slug: 'haotuan', name: '好团网', homeUrl: 'http://haotuan.example/' });
+    const otherFeed = await t.storage.feeds.upsert({ siteId: other.id, url: 'http://haotuan.example/api.xml' });
+    await t.storage.deals.applyFeedSnapshot({ id: otherFeed.id, siteId: other.id }, [
+      dealRecord({ externalId: 'h2', title: '九寨沟一日游', category: 'travel', priceMinor: 3000, valueMinor: 4000, discountPercent: 25, site: 'haotuan' }),
+    ], new Date());
+    await t.app.credibility.recompute();
+    const priced = card((await t.app.inject({ url: '/', headers: HTML })).body, dealIds[1]!);
+    expect(priced.find('.cred-card-median').text()).toBe('13% below the median price elsewhere (CN¥30.00)');
+    expect(priced.find('.deal-value, .deal-discount')).toHaveLength(0);
+    expect(priced.find('.cred-flag').attr('title')).toContain('far above what other sites give');
+    const zh = card((await t.app.inject({ url: '/', headers: { ...HTML, 'accept-language': 'zh-CN' } })).body, dealIds[1]!);
+    expect(zh.find('.cred-card-median').text()).toBe('比其他网站同款中位价（¥30.00）便宜13%');
+    // The flags reach the cards from one read per reload, not one per card.
+    expect(t.app.credibility.dealFlag(dealIds[1]!)).toMatchObject({ offerMedianMinor: 3000, reason: 'worth_above_median' });
+  });
+
   it('lets the listing keep only sites at or above a score', async () => {
     expect((await t.app.inject({ url: '/api/deals?minScore=93' })).json().total).toBe(2);
     expect((await t.app.inject({ url: '/api/deals?minScore=94' })).json().total).toBe(0);

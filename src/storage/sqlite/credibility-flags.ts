@@ -1,6 +1,6 @@
 // SQL for the `credibility_deal_flags` table: per live deal, the same offer's median price on
 // other sites and whether its "worth" looks inflated. Rewritten whole on every recompute.
-import type { DealFlag, InflationReason, OfferMember } from '../credibility-types';
+import type { CardFlag, DealFlag, InflationReason, OfferMember } from '../credibility-types';
 import type { SqliteDatabase } from './database';
 
 interface FlagRow {
@@ -40,6 +40,8 @@ export function createCredibilityFlags(db: SqliteDatabase) {
     (deal_id, site_id, offer_median_minor, offer_worth_median_minor, offer_sites, currency, reason, computed_at)
     VALUES (@dealId, @siteId, @offerMedianMinor, @offerWorthMedianMinor, @offerSites, @currency, @reason, @at)`);
   const byDeal = db.prepare<[number], FlagRow>('SELECT * FROM credibility_deal_flags WHERE deal_id = ?');
+  const flagged = db.prepare<[], Pick<FlagRow, 'deal_id' | 'site_id' | 'offer_median_minor' | 'currency' | 'reason'>>(
+    'SELECT deal_id, site_id, offer_median_minor, currency, reason FROM credibility_deal_flags WHERE reason IS NOT NULL');
   const inflated = db.prepare<[number, number], { deal_id: number; title: string; reason: InflationReason; value_minor: number | null; price_minor: number; offer_worth_median_minor: number | null; currency: string }>(`
     SELECT f.deal_id, d.title, f.reason, d.value_minor, d.price_minor, f.offer_worth_median_minor, f.currency
     FROM credibility_deal_flags f JOIN deals d ON d.id = f.deal_id
@@ -76,6 +78,11 @@ export function createCredibilityFlags(db: SqliteDatabase) {
         dealId: row.deal_id, siteId: row.site_id, offerMedianMinor: row.offer_median_minor,
         offerWorthMedianMinor: row.offer_worth_median_minor, offerSites: row.offer_sites, currency: row.currency, reason: row.reason,
       } : null;
+    },
+    async flaggedDeals(): Promise<CardFlag[]> {
+      return flagged.all().map((row) => ({
+        dealId: row.deal_id, siteId: row.site_id, offerMedianMinor: row.offer_median_minor, currency: row.currency, reason: row.reason,
+      }));
     },
     async inflatedDeals(siteId: number, limit: number) {
       return inflated.all(siteId, limit).map((row) => ({

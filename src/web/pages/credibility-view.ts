@@ -7,7 +7,7 @@ import { generateCsrf } from '../../accounts/plugin';
 import type { SiteCredibility } from '../../credibility/service';
 import { discountAgainstMedian, median } from '../../credibility/inflation';
 import type { ScorePart } from '../../credibility/score';
-import { REPORT_REASONS, type DealFlag } from '../../storage';
+import { REPORT_REASONS, type CardFlag, type DealFlag } from '../../storage';
 import type { Environment } from 'nunjucks';
 import { isLocale, translator, type Locale, type MessageKey, type Translator } from '../i18n';
 
@@ -95,6 +95,28 @@ function dealCredibility(tr: Translator, deal: DealWithTwins, flag: Pick<DealFla
   };
 }
 
+export interface CardCredibilityView {
+  /** "Original price doubtful", with the reason as its title: the card does not show the site's worth and discount as fact. */
+  doubtful: string;
+  reason: string;
+  /** "13% below the same offer's median elsewhere (¥78.00)", or null where no other site sells it. */
+  medianText: string | null;
+}
+
+/** What a deal card shows of the deal's inflation flag; null when it is not flagged. */
+export function cardCredibility(tr: Translator, card: { siteId: number; priceMinor: number; currency: string }, flag: CardFlag | null): CardCredibilityView | null {
+  // The owner's feed preview numbers its cards from 1 under site 0: a flag must be this site's deal's.
+  if (!flag?.reason || flag.siteId !== card.siteId) return null;
+  const offerMedian = flag.currency === card.currency ? flag.offerMedianMinor : null;
+  const percent = discountAgainstMedian(card.priceMinor, offerMedian);
+  return {
+    doubtful: tr.t('cred.inflatedBadge'),
+    reason: tr.t(`cred.inflated.${flag.reason}` as MessageKey),
+    medianText: offerMedian === null || percent === null ? null
+      : tr.t(percent >= 0 ? 'cred.cardMedian' : 'cred.cardMedianAbove', { percent: Math.abs(percent), price: tr.money(offerMedian, card.currency) }),
+  };
+}
+
 const translators = new Map<Locale, Translator>();
 function translatorFor(locale: unknown): Translator {
   const chosen: Locale = isLocale(locale) ? locale : 'en';
@@ -106,11 +128,14 @@ function translatorFor(locale: unknown): Translator {
 /**
  * Template globals, so pages rendered outside a request (the listing's shared cache) have them
  * too: `credibilityOf(siteId, locale)` (the badge, from the service's in-memory scores: no query
- * per card) and `credibilityDeal(deal, flag, locale)` (the same offer's median price elsewhere,
- * from the deal page's same-offer list, and the inflation flag).
+ * per card), `credibilityCard(card, locale)` (a flagged deal's price against its offer's median,
+ * from the flags the service keeps in memory) and `credibilityDeal(deal, flag, locale)` (the same
+ * offer's median price elsewhere, from the deal page's same-offer list, and the inflation flag).
  */
 export function addCredibilityGlobals(env: Environment, app: FastifyInstance): void {
   env.addGlobal('credibilityOf', (siteId: number, locale: unknown) => badgeView(app.credibility.site(siteId), translatorFor(locale)));
+  env.addGlobal('credibilityCard', (card: { id: number; siteId: number; priceMinor: number; currency: string }, locale: unknown) =>
+    cardCredibility(translatorFor(locale), card, app.credibility.dealFlag(card.id)));
   env.addGlobal('credibilityDeal', (deal: DealWithTwins, flag: DealFlag | null, locale: unknown) =>
     dealCredibility(translatorFor(locale), deal, flag ?? null));
 }
