@@ -1,4 +1,5 @@
 // Runtime settings from flags and environment, with the defaults the README documents.
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CrawlSettings } from '../crawlers/ingest/crawl-feed';
@@ -14,6 +15,42 @@ export interface ServerConfig {
   host: string;
   port: number;
   allowPrivateNetwork: boolean;
+  /** Which proxies' X-Forwarded-* headers to believe (fastify's trustProxy); false: none. */
+  trustProxy?: TrustProxy;
+}
+
+/** The proxies whose X-Forwarded-* headers are believed: their addresses and ranges; false: none. */
+export type TrustProxy = false | string[];
+
+// proxy-addr's names for address ranges, accepted beside addresses and CIDRs.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * DEALNAV_TRUST_PROXY: unset trusts no proxy, so a request's address is the socket's and its
+ * protocol is http. Behind a TLS-terminating proxy, list the proxies' addresses or ranges
+ * (`127.0.0.1`, `10.0.0.5, 10.1.0.0/16`, `loopback`): a request arriving from one of them takes
+ * its client address from X-Forwarded-For and its protocol from X-Forwarded-Proto; from anywhere
+ * else those headers are ignored. Neither "true" (anyone's headers) nor a hop count is accepted:
+ * both let a client that reaches the port directly choose its own address, and fastify 5 treats
+ * a count as "trust nobody" anyway.
+ */
+export function resolveTrustProxy(env = process.env): TrustProxy {
+  const raw = (env.DEALNAV_TRUST_PROXY ?? '').trim();
+  if (raw === '') return false;
+  const entries = raw.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const invalid = entries.find((entry) => !PROXY_RANGE_NAMES.has(entry) && !isAddressOrRange(entry));
+  if (entries.length === 0 || invalid !== undefined) {
+    throw new Error(`invalid DEALNAV_TRUST_PROXY: '${invalid ?? raw}' (give the proxies' addresses or CIDR ranges, comma-separated, or loopback)`);
+  }
+  return entries;
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** `--db`, else DEALNAV_DB, else `data/dealnav.db` in the project folder. Relative paths are from the working folder. */

@@ -55,7 +55,9 @@ export async function startServer(
       await credibility.refresh();
     },
   });
-  const app = await buildApp({ storage, clickService, alerts, crawl, credibility }, { logger: options.logger ?? false });
+  const app = await buildApp({ storage, clickService, alerts, crawl, credibility }, {
+    logger: options.logger ?? false, trustProxy: config.trustProxy ?? false,
+  });
   app.addHook('onClose', () => writer.drain());
   const scheduler = new CrawlScheduler(storage, crawl, {
     ...defaultSchedulerOptions,

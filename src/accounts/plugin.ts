@@ -9,7 +9,7 @@ import type { AccountService } from './account-service';
 import type { AuditService } from './audit';
 import { requireOperator, requireSiteOwner, siteIdParam } from './guards';
 import { createAccountServices, newSecretKey } from './services';
-import { SESSION_COOKIE, type ActiveSession, type SessionService } from './sessions';
+import { cookiesSecure, SESSION_COOKIE, type ActiveSession, type SessionService } from './sessions';
 import type { SiteTokenService } from './tokens';
 
 declare module 'fastify' {
@@ -121,5 +121,5 @@ function csrfUserInfo(request: FastifyRequest): string {
 
 /** A CSRF token for a form on this response's page (sets the secret cookie when there is none). */
 export function generateCsrf(request: FastifyRequest, reply: FastifyReply): string {
-  return reply.generateCsrf({ userInfo: csrfUserInfo(request), secure: request.protocol === 'https' } as Parameters<FastifyReply['generateCsrf']>[0]);
+  return reply.generateCsrf({ userInfo: csrfUserInfo(request), secure: cookiesSecure(request) } as Parameters<FastifyReply['generateCsrf']>[0]);
 }

@@ -60,12 +60,21 @@ export class SessionService {
   }
 }
 
-/** Secure when served over https; HTTP-only; Lax so a link from elsewhere still arrives signed in. */
+/**
+ * Whether cookies get the Secure flag: when this request came over https (directly, or through a
+ * proxy DEALNAV_TRUST_PROXY trusts), or when the portal's public address (DEALNAV_PUBLIC_URL) is
+ * https, since behind a TLS-terminating proxy the browser speaks https even where the app sees http.
+ */
+export function cookiesSecure(request: FastifyRequest, env: NodeJS.ProcessEnv = process.env): boolean {
+  return request.protocol === 'https' || /^https:\/\//i.test(env.DEALNAV_PUBLIC_URL?.trim() ?? '');
+}
+
+/** Secure over https (cookiesSecure); HTTP-only; Lax so a link from elsewhere still arrives signed in. */
 export function sessionCookieOptions(request: FastifyRequest) {
   return {
     path: '/',
     httpOnly: true,
     sameSite: 'lax' as const,
-    secure: request.protocol === 'https',
+    secure: cookiesSecure(request),
   };
 }

@@ -1,6 +1,7 @@
 // What every page template gets: its language, the message function, the navigation and the
 // language switch that comes back to the same URL.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { cookiesSecure } from '../accounts/sessions';
 import { locales, type Locale, type Translator } from './i18n';
 
 export interface PageContext {
@@ -52,6 +53,6 @@ export function shopperCookie(request: FastifyRequest) {
     maxAge: COOKIE_MAX_AGE_SECONDS,
     sameSite: 'lax' as const,
     httpOnly: true,
-    secure: request.protocol === 'https',
+    secure: cookiesSecure(request),
   };
 }

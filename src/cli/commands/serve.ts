@@ -1,4 +1,4 @@
-import { resolveAllowPrivate, resolveDbPath, resolveHost, resolvePort } from '../../config';
+import { resolveAllowPrivate, resolveDbPath, resolveHost, resolvePort, resolveTrustProxy } from '../../config';
 import { closeOnSignals, startServer } from '../../server';
 import { allowPrivateOption, commonHelp, serveOptions, stringValue, type Command } from '../command';
 
@@ -21,6 +21,7 @@ ${commonHelp.allowPrivate}`,
       host: resolveHost(stringValue(values, 'host')),
       port: resolvePort(stringValue(values, 'port')),
       allowPrivateNetwork: resolveAllowPrivate(values['allow-private-network'] === true),
+      trustProxy: resolveTrustProxy(),
     }, { logger: true });
     console.log(`dealnav is serving on ${server.address}`);
     closeOnSignals(() => server.close());
