@@ -14,8 +14,8 @@ export interface DigestSite {
 
 export interface CredibilityDigest {
   at: string;
-  /** Alerts opened since the last digest. */
-  newAlerts: { site: string; rule: string; detail: string }[];
+  /** Alerts opened since the last digest; `closedAt` is set on those that closed again since. */
+  newAlerts: { site: string; rule: string; detail: string; closedAt: string | null }[];
   sites: DigestSite[];
 }
 
@@ -27,7 +27,9 @@ export interface Notifier {
 export function digestText(digest: CredibilityDigest): string {
   const lines = [`dealnav credibility digest, ${digest.at}`, ''];
   lines.push(digest.newAlerts.length === 0 ? 'No new alerts.' : `New alerts (${digest.newAlerts.length}):`);
-  for (const alert of digest.newAlerts) lines.push(`- ${alert.site}: ${alert.rule}: ${alert.detail}`);
+  for (const alert of digest.newAlerts) {
+    lines.push(`- ${alert.site}: ${alert.rule}: ${alert.detail}${alert.closedAt ? ` (closed again ${alert.closedAt})` : ''}`);
+  }
   lines.push('', 'Scores:');
   for (const site of digest.sites) {
     lines.push(`- ${site.name} (${site.slug}): ${site.score ?? 'not enough data'}${site.alerts.length ? `, open alerts: ${site.alerts.map((a) => a.rule).join(', ')}` : ''}`);

@@ -162,7 +162,7 @@ export class CredibilityService {
     const sites = await this.storage.credibility.siteSignals(now);
     const digest: CredibilityDigest = {
       at: now.toISOString(),
-      newAlerts: fresh.map((alert) => ({ site: alert.siteName, rule: alert.rule, detail: alert.detail })),
+      newAlerts: fresh.map((alert) => ({ site: alert.siteName, rule: alert.rule, detail: alert.detail, closedAt: alert.closedAt?.toISOString() ?? null })),
       sites: sites.map((site) => ({
         name: site.name, slug: site.slug, score: this.scores.get(site.siteId)?.score ?? null,
         alerts: open.filter((alert) => alert.siteId === site.siteId).map((alert) => ({ rule: alert.rule, detail: alert.detail })),

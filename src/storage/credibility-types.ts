@@ -216,6 +216,6 @@ export interface CredibilityRepository {
   openAlert(siteId: number, rule: string, detail: string, at: Date): Promise<boolean>;
   closeAlert(siteId: number, rule: string, at: Date): Promise<void>;
   openAlerts(): Promise<CredibilityAlert[]>;
-  /** Open alerts no digest has mentioned yet, marked as mentioned at `at`. */
+  /** Alerts no digest has mentioned yet, open or closed since, marked as mentioned at `at`. */
   takeUnnotifiedAlerts(at: Date): Promise<CredibilityAlert[]>;
 }

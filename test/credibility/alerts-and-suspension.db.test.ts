@@ -90,13 +90,30 @@ describe('credibility alerts, sales outcomes and automatic suspension', () => {
     // Already suspended: the next recompute does not suspend (or audit) again.
     expect((await service.recompute(now)).suspended).toEqual([]);
   });
+
+  it('lists in the next digest an alert that opened and closed again since the previous one, and only once', async () => {
+    const digests: CredibilityDigest[] = [];
+    const service = new CredibilityService(storage, DEFAULT_THRESHOLDS, { name: 'test', send: async (digest) => { digests.push(digest); } }, () => undefined);
+    const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+    await service.recompute(now);
+    await service.sendDigest(now);
+    expect(digests[0]!.newAlerts).toEqual([{ site: 'Flaky Deals', rule: 'feed_failing', detail: expect.stringContaining('no successful crawl'), closedAt: null }]);
+    // A run with a suspension line opens a low-score alert; the next, without it, closes it again.
+    await new CredibilityService(storage, { ...DEFAULT_THRESHOLDS, suspendBelowScore: 100 }, undefined, () => undefined).recompute(later(1));
+    await service.recompute(later(2));
+    expect((await storage.credibility.openAlerts()).map((alert) => alert.rule)).toEqual(['feed_failing']);
+    await service.sendDigest(later(3));
+    expect(digests[1]!.newAlerts).toEqual([{ site: 'Flaky Deals', rule: 'low_score', detail: expect.stringContaining('is below 100'), closedAt: later(2).toISOString() }]);
+    await service.sendDigest(later(4));
+    expect(digests[2]!.newAlerts).toEqual([]);
+  });
 });
 
 describe('the digest webhook', () => {
   let received: { method: string; type: string; body: string }[];
   let server: ReturnType<typeof createServer>;
   let url: string;
-  const digest: CredibilityDigest = { at: '2026-11-25T05:00:00.000Z', newAlerts: [{ site: '可疑团', rule: 'dead_links', detail: '3 of 6' }], sites: [] };
+  const digest: CredibilityDigest = { at: '2026-11-25T05:00:00.000Z', newAlerts: [{ site: '可疑团', rule: 'dead_links', detail: '3 of 6', closedAt: null }], sites: [] };
 
   beforeEach(async () => {
     received = [];

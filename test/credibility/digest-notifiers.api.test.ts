@@ -7,7 +7,10 @@ import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-server';
 
 const digest: CredibilityDigest = {
   at: '2026-11-25T05:00:00.000Z',
-  newAlerts: [{ site: '可疑团 <b>', rule: 'dead_links', detail: '3 of 6 checked links bad' }],
+  newAlerts: [
+    { site: '可疑团 <b>', rule: 'dead_links', detail: '3 of 6 checked links bad', closedAt: null },
+    { site: 'New', rule: 'report_spike', detail: '5 shopper reports in the last 24 hours', closedAt: '2026-11-24T20:00:00.000Z' },
+  ],
   sites: [{ name: '可疑团 <b>', slug: 'shady', score: 71, alerts: [{ rule: 'dead_links', detail: '3 of 6' }] }, { name: 'New', slug: 'new', score: null, alerts: [] }],
 };
 
@@ -23,8 +26,9 @@ describe('credibility digest notifiers', () => {
     await mailer.close();
     const [mail] = smtp.take();
     expect(mail!.envelopeTo).toEqual(['ops@example.com']);
-    expect(mail!.subject).toBe('dealnav credibility: 1 new alerts');
-    expect(mail!.text).toContain('- 可疑团 <b>: dead_links: 3 of 6 checked links bad');
+    expect(mail!.subject).toBe('dealnav credibility: 2 new alerts');
+    expect(mail!.text).toContain('- 可疑团 <b>: dead_links: 3 of 6 checked links bad\n');
+    expect(mail!.text).toContain('- New: report_spike: 5 shopper reports in the last 24 hours (closed again 2026-11-24T20:00:00.000Z)');
     expect(mail!.text).toContain('- New (new): not enough data');
     expect(mail!.html).toContain('可疑团 &#60;b&#62;');
     expect(lines.join('\n')).toContain('Scores:');

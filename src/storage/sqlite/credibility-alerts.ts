@@ -20,7 +20,7 @@ const toAlert = (row: AlertRow): CredibilityAlert => ({
   openedAt: toDate(row.opened_at), closedAt: toOptionalDate(row.closed_at), notifiedAt: toOptionalDate(row.notified_at),
 });
 
-const SELECT_OPEN = `SELECT a.*, s.name AS site_name FROM credibility_alerts a JOIN sites s ON s.id = a.site_id WHERE a.closed_at IS NULL`;
+const SELECT_ALERTS = 'SELECT a.*, s.name AS site_name FROM credibility_alerts a JOIN sites s ON s.id = a.site_id';
 
 export function createCredibilityAlerts(db: SqliteDatabase) {
   const open = db.prepare<{ site: number; rule: string; detail: string; at: number }>(`
@@ -30,8 +30,10 @@ export function createCredibilityAlerts(db: SqliteDatabase) {
     'SELECT id FROM credibility_alerts WHERE site_id = ? AND rule = ? AND closed_at IS NULL');
   const close = db.prepare<[number, number, string]>(
     'UPDATE credibility_alerts SET closed_at = ? WHERE site_id = ? AND rule = ? AND closed_at IS NULL');
-  const listOpen = db.prepare<[], AlertRow>(`${SELECT_OPEN} ORDER BY a.opened_at DESC, a.id DESC`);
-  const unnotified = db.prepare<[], AlertRow>(`${SELECT_OPEN} AND a.notified_at IS NULL ORDER BY a.opened_at, a.id`);
+  const listOpen = db.prepare<[], AlertRow>(`${SELECT_ALERTS} WHERE a.closed_at IS NULL ORDER BY a.opened_at DESC, a.id DESC`);
+  // Closed ones too: an alert that opened and closed again between two digests is still news.
+  // A scan: alerts open a few times a day at most, and the digest reads them once a day.
+  const unnotified = db.prepare<[], AlertRow>(`${SELECT_ALERTS} WHERE a.notified_at IS NULL ORDER BY a.opened_at, a.id`);
   const markNotified = db.prepare<[number, number]>('UPDATE credibility_alerts SET notified_at = ? WHERE id = ?');
   const openAlert = db.transaction((site: number, rule: string, detail: string, at: number): boolean => {
     const existed = exists.get(site, rule) !== undefined;
