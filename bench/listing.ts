@@ -387,12 +387,17 @@ async function serverChildMain(mode: string, arg: string): Promise<void> {
 
 interface ServerChild { address: string; close(): Promise<void>; kill(): Promise<void> }
 
-function startServerChild(mode: 'serve-app' | 'serve-bare', arg: string): Promise<ServerChild> {
+/** The app's two ways of answering: its shipped default, and with the answers cache off (every request renders). */
+type AppMode = 'cached' | 'uncached';
+const APP_MODES: AppMode[] = ['cached', 'uncached'];
+const appEnv = (mode: AppMode): NodeJS.ProcessEnv => ({ ...process.env, DEALNAV_PAGE_CACHE_MS: mode === 'cached' ? '' : '0' });
+
+function startServerChild(mode: 'serve-app' | 'serve-bare', arg: string, env: NodeJS.ProcessEnv = process.env): Promise<ServerChild> {
   const profileDir = process.env.BENCH_CPU_PROF;
   // BENCH_CPU_PROF=/some/dir: each server child writes CPU profiles there.
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `listing-${mode}`)}`] : [];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, runTs, here, mode, arg], {
-    cwd: projectDir, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    cwd: projectDir, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const killTimer = setTimeout(() => child.kill('SIGKILL'), 240_000); // a hung server never outlives the bench
   const exited = new Promise<void>((done) => child.once('exit', () => { clearTimeout(killTimer); done(); }));
@@ -494,9 +499,10 @@ async function unloaded(address: string, path: string, budgetMs: number, maxRuns
   return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 }
 
-interface Run { target: number; server: 'bare' | 'app'; round: number; rps: number; p50: number; p99: number; ok: number; bad: number }
+type Server = 'bare' | AppMode;
+interface Run { target: number; server: Server; round: number; rps: number; p50: number; p99: number; ok: number; bad: number }
 
-function record(target: number, server: 'bare' | 'app', roundNo: number, result: AutocannonResult): Run {
+function record(target: number, server: Server, roundNo: number, result: AutocannonResult): Run {
   return {
     target, server, round: roundNo, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99,
     ok: result['2xx'], bad: result.non2xx + result.errors + result.timeouts,
@@ -518,21 +524,22 @@ export async function runListingBench(options: BenchOptions): Promise<Table[]> {
   const work = mkdtempSync(join(tmpdir(), 'dealnav-bench-listing-'));
   const runs: Run[] = [];
   let captured: Captured[] = [];
-  const unloadedMs: number[] = [];
+  const unloadedMs: Record<AppMode, number[]> = { cached: [], uncached: [] };
   const logRun = (run: Run) => log(`listing: round ${run.round} ${run.server} ${TARGETS[run.target]!.name}: ${round(run.rps, 1)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms${run.bad ? `, ${run.bad} failed` : ''}`);
   try {
     // The bodies the bare server answers: each target's real answer, captured once from the app.
     {
-      const app = await startServerChild('serve-app', dbPath);
-      try {
-        captured = [];
-        for (const target of TARGETS) captured.push(await capture(app.address, target));
-        for (const target of TARGETS) unloadedMs.push(round(await unloaded(app.address, target.path, 1500, 15), 1));
-      } finally {
-        await app.close();
+      for (const mode of APP_MODES) {
+        const app = await startServerChild('serve-app', dbPath, appEnv(mode));
+        try {
+          if (mode === 'cached') for (const target of TARGETS) captured.push(await capture(app.address, target));
+          for (const target of TARGETS) unloadedMs[mode].push(round(await unloaded(app.address, target.path, 1500, 15), 1));
+        } finally {
+          await app.close();
+        }
       }
       writeFileSync(join(work, 'bodies.json'), JSON.stringify(captured));
-      log(`listing: answers ${captured.map((each) => each.bytes).join(', ')} bytes; unloaded ms ${unloadedMs.join(', ')}`);
+      log(`listing: answers ${captured.map((each) => each.bytes).join(', ')} bytes; unloaded ms cached ${unloadedMs.cached.join(', ')}; uncached ${unloadedMs.uncached.join(', ')}`);
     }
     for (let roundNo = 1; roundNo <= rounds; roundNo++) {
       // Bare: one child per round, a 1 s autocannon warm-up per route.
@@ -550,14 +557,16 @@ export async function runListingBench(options: BenchOptions): Promise<Table[]> {
       // App: a fresh child per route, warmed by one request, killed after its run. A route that
       // takes 0.3–3 s per request leaves up to CONNECTIONS × that queued when autocannon stops;
       // killing the child drops that backlog instead of letting it run into the next route.
-      for (const [index, target] of TARGETS.entries()) {
-        const app = await startServerChild('serve-app', dbPath);
-        try {
-          await (await fetch(`${app.address}${target.path}`, { headers: HEADERS })).arrayBuffer();
-          runs.push(record(index, 'app', roundNo, await autocannon({ url: `${app.address}${target.path}`, connections: CONNECTIONS, duration: seconds, timeout: 30, headers: HEADERS })));
-          logRun(runs.at(-1)!);
-        } finally {
-          await app.kill();
+      for (const mode of APP_MODES) {
+        for (const [index, target] of TARGETS.entries()) {
+          const app = await startServerChild('serve-app', dbPath, appEnv(mode));
+          try {
+            await (await fetch(`${app.address}${target.path}`, { headers: HEADERS })).arrayBuffer();
+            runs.push(record(index, mode, roundNo, await autocannon({ url: `${app.address}${target.path}`, connections: CONNECTIONS, duration: seconds, timeout: 30, headers: HEADERS })));
+            logRun(runs.at(-1)!);
+          } finally {
+            await app.kill();
+          }
         }
       }
     }
@@ -567,20 +576,20 @@ export async function runListingBench(options: BenchOptions): Promise<Table[]> {
   const measuredSeconds = (Date.now() - measuredStart) / 1000;
 
   const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
-  const pickRuns = (index: number, server: 'bare' | 'app') => runs.filter((run) => run.target === index && run.server === server);
-  const rows = TARGETS.map((target, index) => {
-    const app = pickRuns(index, 'app');
+  const pickRuns = (index: number, server: Server) => runs.filter((run) => run.target === index && run.server === server);
+  const rows = APP_MODES.flatMap((mode) => TARGETS.map((target, index) => {
+    const app = pickRuns(index, mode);
     const bare = pickRuns(index, 'bare');
     const ratios = app.map((run) => run.rps / bare.find((each) => each.round === run.round)!.rps);
     const ratio = mean(ratios);
     return [
-      target.name, explained[index]!.total, captured[index]!.bytes, unloadedMs[index]!,
+      target.name, mode, explained[index]!.total, captured[index]!.bytes, unloadedMs[mode][index]!,
       round(mean(app.map((run) => run.rps)), 1), round(mean(app.map((run) => run.p50)), 0), round(mean(app.map((run) => run.p99)), 0),
       Math.round(mean(bare.map((run) => run.rps))), round(mean(bare.map((run) => run.p50)), 1), round(mean(bare.map((run) => run.p99)), 1),
       ratios.map((each) => each.toPrecision(2)).join(' / '), ratio.toPrecision(2), ratio >= 0.5 ? 'yes' : '**no**',
       app.reduce((sum, run) => sum + run.bad, 0),
     ];
-  });
+  }));
 
   const statementRows = explained.flatMap((each) => [
     ...each.statements.map((statement) => [each.target, statement.role, statement.ms, statement.rows, statement.plan]),
@@ -590,12 +599,13 @@ export async function runListingBench(options: BenchOptions): Promise<Table[]> {
 
   return [{
     title: `Listing at ${sizes.deals.toLocaleString('en')} deals: autocannon ${CONNECTIONS} connections, ${seconds} s per run (after a 1 s warm-up), ${rounds} alternating rounds, 127.0.0.1`,
-    columns: ['target', 'live matches', 'answer bytes', 'unloaded ms (median, sequential)', 'app req/s', 'app p50 ms', 'app p99 ms', 'bare req/s', 'bare p50 ms', 'bare p99 ms', 'ratio per round', 'ratio (mean)', '≥ 0.5', 'app non-2xx/errors'],
+    columns: ['target', 'app answers', 'live matches', 'answer bytes', 'unloaded ms (median, sequential)', 'app req/s', 'app p50 ms', 'app p99 ms', 'bare req/s', 'bare p50 ms', 'bare p99 ms', 'ratio per round', 'ratio (mean)', '≥ 0.5', 'app non-2xx/errors'],
     rows,
     notes: [
       `Database: ${sizes.deals} deals (${meta.build.liveDeals} not removed; ${meta.build.removed} removed by ${meta.build.secondSnapshots} second snapshots), ${sizes.sites} sites, ${sizes.cities} cities; ${(meta.build.fileBytes / 1024 / 1024).toFixed(0)} MiB; built ${meta.builtAt} in ${meta.build.seconds.toFixed(0)} s through applyFeedSnapshot (peak RSS ${meta.build.peakRssMiB} MiB)${reused ? ', reused from the cache' : ', built in this run'}${meta.migratedFrom === undefined ? '' : ` (migrated from schema ${meta.migratedFrom} in ${meta.migrateSeconds?.toFixed(0)} s)`}.`,
       `Bare = fastify (no schema, no storage) answering each target's captured body verbatim (same byte length and Content-Type), one child per round, 1 s warm-up then ${bareSeconds} s per route.`,
-      `App = startServer on the cached file (every feed paused: the scheduler is idle), a fresh child per route and round, warmed by one request, ${seconds} s of autocannon, then SIGKILL (drops the queued backlog). Each server child has one core, autocannon the other.`,
+      `App = startServer on the cached file (every feed paused: the scheduler is idle), a fresh child per route, mode and round, warmed by one request, ${seconds} s of autocannon, then SIGKILL (drops the queued backlog). Each server child has one core, autocannon the other.`,
+      'App answers "cached" = as shipped: an anonymous listing or /api/deals answer is reused for 2 s (DEALNAV_PAGE_CACHE_MS), so under load most requests of one URL are served from memory. "uncached" = DEALNAV_PAGE_CACHE_MS=0: every request runs the page query and renders; the totals and facets still come from their own cache (listing-cache.ts), as they do for any URL whose filters were asked before (another page, another sort).',
       'On a route that is saturated (service time × connections ≫ 1 s) p50/p99 are mostly queueing; "unloaded ms" is the service time of one request on an idle server (sequential requests, median).',
       `Measured part (explain, capture, ${rounds} rounds): ${measuredSeconds.toFixed(0)} s.`,
     ],
