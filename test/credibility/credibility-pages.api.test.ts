@@ -214,6 +214,34 @@ describe('credibility on the pages', () => {
     expect(console('tr[data-site=letuan] .cred-badge').text()).toBe('Credibility 80');
   });
 
+  it('opens price-mismatch and report-spike alerts, shows them on the console, and closes one when its rule stops firing', async () => {
+    // Three pages showing another price than the feed (the third is the threshold)…
+    for (const dealId of [dealIds[0]!, dealIds[1]!, dealIds[0]!]) {
+      await t.storage.credibility.recordLinkCheck({
+        dealId, siteId: t.site.id, checkedAt: new Date(), url: 'http://shop.example/', outcome: 'ok', httpStatus: 200, finalUrl: null,
+        errorCode: null, feedPriceMinor: 6800, pagePriceMinor: 7800, currency: 'CNY', priceOutcome: 'mismatch',
+      });
+    }
+    // …and five shopper reports in a day, through the form.
+    const form = await formFrom(`/deals/${dealIds[0]}`);
+    for (let i = 0; i < 5; i++) expect((await report(dealIds[0]!, form, '10.0.0.5')).statusCode).toBe(200);
+    await t.app.credibility.recompute();
+    const alerts = async () => {
+      const page = cheerio.load((await t.app.inject({ url: '/operator/credibility', headers: { ...HTML, cookie: await sessionCookie(operator) } })).body);
+      return page('tr[data-site=letuan] li.cred-alert').map((_, item) => `${page(item).attr('data-rule')}: ${page(item).text()}`).get();
+    };
+    expect(await alerts()).toEqual([
+      expect.stringMatching(/^report_spike: Spike in shopper reports: 5 shopper reports in the last 24 hours \(/),
+      expect.stringMatching(/^price_mismatches: Prices differ from the pages: 3 of 3 compared pages show another price than the feed \(/),
+    ]);
+    // Dismissed reports stop counting: the spike's alert closes at the next recompute, the other stays.
+    for (const open of await t.storage.credibility.listReports({ status: 'open' }, 10)) {
+      await t.storage.credibility.closeReport(open.id, 'dismissed', operator.id, new Date());
+    }
+    await t.app.credibility.recompute();
+    expect(await alerts()).toEqual([expect.stringMatching(/^price_mismatches: /)]);
+  });
+
   it('lets an operator recompute from the console (audited), and nobody else', async () => {
     const session = await sessionCookie(operator);
     const consolePage = await formFrom('/operator/credibility', session);
