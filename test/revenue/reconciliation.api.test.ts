@@ -342,6 +342,10 @@ describe('order pull on the reconciliation page', () => {
 
     const pulled = await browser.submit(page, '/operator/reconciliation/pull-now', {});
     expect(pulled.statusCode).toBe(303);
+    expect((await t.storage.auditLog.page(1, 10)).entries[0]).toMatchObject({
+      action: 'order_pull.run', subject: `site:${t.site.id}`, before: { lastOkWindowEnd: null },
+      after: { lastOkWindowEnd: null, run: { outcome: 'failed', errorCode: 'blocked_address', orders: 0 } },
+    });
     const $ = cheerio.load((await browser.get(page)).body);
     const run = $('table.recon-runs tbody tr').first();
     expect(run.attr('class')).toBe('run-failed');

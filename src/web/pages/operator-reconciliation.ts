@@ -15,7 +15,7 @@ import {
 } from '../../revenue/order-pull/pull-source';
 import { REPORT_LIMITS } from '../../revenue/reconciliation/parse-report';
 import { CORRECTABLE, ReconciliationService, type ReportUpload } from '../../revenue/reconciliation/reconciliation-service';
-import type { ReconciliationImport, Site } from '../../storage';
+import type { OrderPullRun, OrderPullSource, ReconciliationImport, Site } from '../../storage';
 import { HttpError } from '../errors';
 import { fieldErrors, hasErrors, type FieldMessages } from '../form-errors';
 import type { MessageKey } from '../i18n';
@@ -246,14 +246,30 @@ export async function operatorReconciliationPageRoutes(app: FastifyInstance): Pr
     schema: { body: pullNowBody },
   }, async (request, reply) => {
     const site = await siteNamed(request.body.site);
+    const before = await app.storage.orderPulls.findSource(site.id);
+    let run: OrderPullRun;
     try {
       // The run, ok or failed, is recorded and shown on the page it returns to.
-      await pulls.pullSite(site, 'manual');
+      run = await pulls.pullSite(site, 'manual');
     } catch (error) {
       if (error instanceof RevenueError) throw new HttpError(error.statusCode, error.code, error.message);
       throw error;
     }
+    // Audited like every operator action: the pull may create and change conversions.
+    await app.audit.record({
+      actorUserId: request.user!.id, action: 'order_pull.run', subject: `site:${site.id}`,
+      before: pullSchedule(before), after: { ...pullSchedule(await app.storage.orderPulls.findSource(site.id)), run: pullSummary(run) },
+    });
     return reply.redirect(`/operator/reconciliation?site=${site.slug}#order-pull`, 303);
+  });
+
+  const pullSchedule = (source: OrderPullSource | null) => source
+    ? { nextPullAt: source.nextPullAt.toISOString(), lastOkWindowEnd: source.lastOkWindowEnd?.toISOString() ?? null }
+    : null;
+  const pullSummary = (run: OrderPullRun) => ({
+    id: run.id, outcome: run.outcome, windowStart: run.windowStart.toISOString(), windowEnd: run.windowEnd.toISOString(),
+    httpStatus: run.httpStatus, orders: run.orders, created: run.created, updated: run.updated, unchanged: run.unchanged,
+    refused: run.refused, errorCode: run.errorCode,
   });
 
   async function siteNamed(slug: string | undefined): Promise<Site> {
