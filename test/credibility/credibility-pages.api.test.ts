@@ -4,6 +4,7 @@
 import * as cheerio from 'cheerio';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/accounts/sessions';
+import { translator } from '../../src/web/i18n';
 import type { User } from '../../src/storage';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { GOOD_PASSWORD } from '../helpers/browser-session';
@@ -261,6 +262,47 @@ describe('credibility on the pages', () => {
       headers: { ...HTML, cookie: consolePage.cookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ _csrf: consolePage.token }).toString(),
     })).statusCode).toBe(409);
+  });
+
+  it('shows the owner the specific deals and runs behind each problem, and when the feed last changed', async () => {
+    const HOUR_MS = 3_600_000;
+    const en = translator('en');
+    const check = (dealId: number, changes: object) => t.storage.credibility.recordLinkCheck({
+      dealId, siteId: t.site.id, checkedAt: new Date(), url: `http://shop.example/deal/${dealId}`, outcome: 'ok', httpStatus: 200, finalUrl: null,
+      errorCode: null, feedPriceMinor: 2600, pagePriceMinor: null, currency: 'CNY', priceOutcome: null, ...changes,
+    });
+    await check(dealIds[0]!, { outcome: 'dead', httpStatus: 404 });
+    await check(dealIds[1]!, { pagePriceMinor: 2900, priceOutcome: 'mismatch' });
+    const [run] = await t.storage.crawlRuns.listForFeed(t.feed.id, 1);
+    await t.storage.credibility.recordExpired({
+      crawlRunId: run!.id, feedId: t.feed.id, siteId: t.site.id, at: new Date(Date.now() + 1000), listed: 3, expired: 1,
+      sample: [{ externalId: 'old-7', title: '过期的烤鸭套餐', endsAt: '2026-01-02T03:04:05.000Z' }],
+    });
+    const crawl = async (at: Date, outcome: 'ok' | 'failed', added: number) => {
+      const id = await t.storage.crawlRuns.start(t.feed.id, at);
+      await t.storage.crawlRuns.finish(id, at, {
+        outcome, httpStatus: outcome === 'ok' ? 200 : 502, bytes: 10, format: null, itemsSeen: added,
+        counts: outcome === 'ok' ? { added, updated: 0, unchanged: 0, removed: 0 } : null, skipped: [],
+        errorCode: outcome === 'ok' ? null : 'http_status', errorMessage: outcome === 'ok' ? null : 'HTTP 502 from the feed',
+      });
+    };
+    const changedAt = new Date(Date.now() - 5 * HOUR_MS);
+    const failedAt = new Date(Date.now() - 2 * HOUR_MS);
+    await crawl(changedAt, 'ok', 1);
+    await crawl(failedAt, 'failed', 0);
+    await report(dealIds[0]!, await formFrom(`/deals/${dealIds[0]}`), '10.0.0.6', 'no_voucher');
+
+    const page = await t.app.inject({ url: `/owner/sites/${t.site.id}/credibility`, headers: { ...HTML, cookie: await sessionCookie(owner) } });
+    const $ = cheerio.load(page.body);
+    const items = (list: string) => $(`${list} li`).map((_, item) => `${$(item).attr('data-deal') ?? ''} ${$(item).text().replace(/\s+/g, ' ').trim()}`).get();
+    expect(items('.cred-bad-links')).toEqual([expect.stringMatching(new RegExp(`^${dealIds[0]} 川味火锅双人餐: dead link \\(HTTP 404\\)`))]);
+    expect(items('.cred-mismatches')).toEqual([expect.stringMatching(new RegExp(`^${dealIds[1]} 九寨沟一日游: feed CN¥26.00, page CN¥29.00`))]);
+    expect(items('.cred-expired')).toEqual([` 过期的烤鸭套餐 (old-7, ended ${en.dateTime(new Date('2026-01-02T03:04:05.000Z'), 'UTC')})`]);
+    expect(items('.cred-inflated-deals')).toEqual([expect.stringMatching(new RegExp(`^${dealIds[1]} 九寨沟一日游: CN¥26.00 / CN¥3,960.00\\. The discount is larger`))]);
+    expect(items('.cred-open-reports')).toEqual([expect.stringMatching(new RegExp(`^${dealIds[0]} 川味火锅双人餐: I did not get a voucher: “Closed since <b>May</b>”`))]);
+    expect(items('.cred-failed-runs')).toEqual([` ${en.dateTime(failedAt, 'UTC')}: http_status HTTP 502 from the feed`]);
+    const facts = Object.fromEntries($('.cred-facts dt').map((index, term) => [[$(term).text(), $('.cred-facts dd').eq(index).text()]]).get());
+    expect(facts['Last change in the feed']).toBe(en.dateTime(changedAt, 'UTC'));
   });
 
   it('shows the owner the deals behind each problem, and nobody else\'s site', async () => {
