@@ -7,7 +7,7 @@ import { randomToken } from '../accounts/secrets';
 import type { Feed, Site, Storage } from '../storage';
 import { formatNames } from '../../crawlers/formats';
 import type { HtmlSelectors } from '../../crawlers/types';
-import { isValidClickTemplate } from '../revenue/click-url';
+import { CLICK_TEMPLATE_RULE, isValidClickTemplate } from '../revenue/click-url';
 
 export interface SiteRegistration {
   name: string;
@@ -68,7 +68,7 @@ export function checkRegistration(registration: SiteRegistration): RegistrationP
     add('clickParam', 'click_param_invalid', 'the click parameter may only use letters, digits, _ . and -');
   }
   if (registration.clickTemplate && !isValidClickTemplate(registration.clickTemplate)) {
-    add('clickTemplate', 'click_template_invalid', 'a click template must start with {url} and use only {url}, {clickId} and {subId}');
+    add('clickTemplate', 'click_template_invalid', CLICK_TEMPLATE_RULE);
   }
   if (registration.timeZone && !isTimeZone(registration.timeZone)) {
     add('timeZone', 'time_zone_unknown', `unknown time zone '${registration.timeZone}' (use an IANA name such as Asia/Shanghai)`);

@@ -1,6 +1,6 @@
 import { resolveDbPath } from '../../config';
 import { formatNames } from '../../../crawlers/formats';
-import { isValidClickTemplate } from '../../revenue/click-url';
+import { CLICK_TEMPLATE_RULE, isValidClickTemplate } from '../../revenue/click-url';
 import { openStorage } from '../../storage';
 import { registerSite } from '../../sites/register-site';
 import { newPostbackSecret, SECRET_GRACE_MS } from '../../revenue/postback';
@@ -53,7 +53,7 @@ ${commonHelp.db}`,
       if (!name || !home || !feed) throw new UsageError('site add needs NAME, --home URL and --feed URL');
       const template = stringValue(values, 'click-template');
       if (template && !isValidClickTemplate(template)) {
-        throw new UsageError('--click-template must start with {url} and use only {url}, {clickId} and {subId}');
+        throw new UsageError(`--click-template: ${CLICK_TEMPLATE_RULE}`);
       }
       const interval = stringValue(values, 'interval');
       const result = await registerSite(storage, {
