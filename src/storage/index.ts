@@ -6,4 +6,5 @@ export type * from './account-types';
 export type * from './report-types';
 export type * from './credibility-types';
 export { REPORT_REASONS } from './credibility-types';
+export { DISCOUNT_STEPS, SCORE_STEPS } from './listing-steps';
 export { openSqliteStorage as openStorage, migrateSqlite as migrateStorage } from './sqlite/index';

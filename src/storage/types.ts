@@ -131,9 +131,15 @@ export interface DealQuery {
   category?: string;
   /** Site slugs; any of them. */
   sites?: string[];
-  /** Bounds on the price in minor units of the deal's own currency. */
+  /** Bounds on the price in minor units of `priceCurrency`. */
   priceMin?: number;
   priceMax?: number;
+  /**
+   * ISO 4217 code of the price bounds: with a bound set, only deals in this currency match (an
+   * amount in one currency says nothing about a price in another). Without it, bounds compare
+   * amounts of any currency.
+   */
+  priceCurrency?: string;
   /** Minimum percent off. */
   minDiscount?: number;
   /** Only deals of sites whose credibility score is at least this (unscored sites are left out). */
@@ -168,6 +174,17 @@ export interface DealFacets {
   nationwide?: number;
   /** Deals first seen in the last 24 hours under the other filters (the "new today" choice's count). */
   newToday?: number;
+  /** Sites with matches under the other filters; `sites` lists the largest facetLimit of them. */
+  sitesTotal?: number;
+  /** Matches at or above each DISCOUNT_STEPS percent off, under every other filter. */
+  discounts?: StepCount[];
+  /** Matches of sites scored at or above each SCORE_STEPS score, under every other filter. */
+  scores?: StepCount[];
+}
+
+export interface StepCount {
+  atLeast: number;
+  count: number;
 }
 
 export interface ListedDeal extends StoredDeal {

@@ -338,3 +338,97 @@ describe('deal search: the "new today" count (real SQLite file)', () => {
     }
   });
 });
+
+describe('deal search: every filter value counted, prices in one currency, newest not led by future dates (real SQLite file)', () => {
+  let dir: ReturnType<typeof makeTempDir>;
+  let storage: Storage;
+  const now = new Date();
+  const query = (extra: Partial<DealQuery> = {}): DealQuery => ({ now, sort: 'newest', page: 1, pageSize: 10, ...extra });
+
+  beforeEach(() => {
+    dir = makeTempDir();
+    storage = openStorage(dir.file('counts.db'));
+  });
+  afterEach(async () => {
+    await storage.close();
+    dir.remove();
+  });
+
+  async function siteFeed(slug: string) {
+    const site = await storage.sites.upsert({ slug, name: slug, homeUrl: `http://${slug}.example/` });
+    return { site, feed: await storage.feeds.upsert({ siteId: site.id, url: `http://${slug}.example/feed` }) };
+  }
+
+  it('lists every city with live deals, past the facet limit of 50, and tells how many sites match beyond the ones listed', async () => {
+    const sites = await Promise.all(Array.from({ length: 60 }, (_, i) => siteFeed(`site${i}`)));
+    for (const [i, { feed }] of sites.entries()) {
+      // 60 sites, each with deals in 2 of 70 cities: 120 deals, cities 0..69 all covered.
+      await storage.deals.applyFeedSnapshot(feed, [0, 1].map((k) => dealRecord({
+        externalId: `d${i}-${k}`, title: `团购 ${i} ${k}`, city: `city${String((i * 2 + k) % 70).padStart(2, '0')}`,
+      })), now);
+    }
+    for (const extra of [{}, { q: '团购' }]) {
+      const result = await storage.deals.search(query(extra));
+      expect(result.facets.cities).toHaveLength(70);
+      expect(result.facets.sites).toHaveLength(50);
+      expect(result.facets.sitesTotal).toBe(60);
+    }
+  });
+
+  it('counts the minimum-discount and credibility-score steps under the other filters, with or without a search, in one summary', async () => {
+    const { site: good, feed: goodFeed } = await siteFeed('good');
+    const { site: poor, feed: poorFeed } = await siteFeed('poor');
+    await storage.sites.setCredibilityScores(new Map([[good.id, 85], [poor.id, 65]]));
+    await storage.deals.applyFeedSnapshot(goodFeed, [
+      dealRecord({ externalId: 'g95', title: '火锅 95', discountPercent: 95 }),
+      dealRecord({ externalId: 'g55', title: '火锅 55', discountPercent: 55 }),
+      dealRecord({ externalId: 'g10', title: '火锅 10', discountPercent: 10 }),
+    ], now);
+    await storage.deals.applyFeedSnapshot(poorFeed, [
+      dealRecord({ externalId: 'p75', title: '火锅 75', discountPercent: 75 }),
+      dealRecord({ externalId: 'pnull', title: '火锅 null', discountPercent: null, valueMinor: null }),
+    ], now);
+    const steps = (counts: { atLeast: number; count: number }[] | undefined) => counts?.map(({ atLeast, count }) => [atLeast, count]);
+    for (const q of [undefined, '火锅']) {
+      const all = await storage.deals.search(query({ q }));
+      expect(all.total).toBe(5);
+      expect(steps(all.facets.discounts)).toEqual([[30, 3], [50, 3], [70, 2], [90, 1]]);
+      expect(steps(all.facets.scores)).toEqual([[60, 5], [70, 3], [80, 3], [90, 0]]);
+      // Each filter's steps count under the other filter, and the total under both.
+      const both = await storage.deals.search(query({ q, minDiscount: 50, minScore: 80 }));
+      expect(both.total).toBe(2);
+      expect(both.deals.map((deal) => deal.externalId).sort()).toEqual(['g55', 'g95']);
+      expect(steps(both.facets.discounts)).toEqual([[30, 2], [50, 2], [70, 1], [90, 1]]);
+      expect(steps(both.facets.scores)).toEqual([[60, 3], [70, 2], [80, 2], [90, 0]]);
+      // The other facets still apply both filters.
+      expect(both.facets.sites).toEqual([{ value: 'good', count: 2 }]);
+    }
+  });
+
+  it('applies price bounds to deals of the bounds\' currency only', async () => {
+    const { feed } = await siteFeed('mixed');
+    await storage.deals.applyFeedSnapshot(feed, [
+      dealRecord({ externalId: 'yuan', priceMinor: 9900, currency: 'CNY' }),
+      dealRecord({ externalId: 'dollar', priceMinor: 9900, currency: 'USD' }),
+      dealRecord({ externalId: 'dear', priceMinor: 50000, currency: 'CNY' }),
+    ], now);
+    const ids = async (extra: Partial<DealQuery>) => (await storage.deals.search(query(extra))).deals.map((deal) => deal.externalId);
+    expect(await ids({ priceMax: 10000, priceCurrency: 'CNY' })).toEqual(['yuan']);
+    expect(await ids({ priceMax: 10000, priceCurrency: 'USD' })).toEqual(['dollar']);
+    expect((await storage.deals.search(query({ priceMax: 10000, priceCurrency: 'USD' }))).total).toBe(1);
+    expect((await storage.deals.search(query({ priceMin: 100, priceCurrency: 'CNY' }))).total).toBe(2);
+    // A currency without bounds filters nothing.
+    expect((await storage.deals.search(query({ priceCurrency: 'USD' }))).total).toBe(3);
+  });
+
+  it('sorts "newest" by the earlier of the feed\'s start and the first sighting, so a start in the future does not lead', async () => {
+    const { feed } = await siteFeed('future');
+    const at = (hours: number) => new Date(now.getTime() + hours * HOUR);
+    await storage.deals.applyFeedSnapshot(feed, [dealRecord({ externalId: 'liar', startsAt: at(24 * 30).toISOString() })], at(-5));
+    await storage.deals.applyFeedSnapshot(feed, [
+      dealRecord({ externalId: 'liar', startsAt: at(24 * 30).toISOString() }),
+      dealRecord({ externalId: 'honest', startsAt: at(-2).toISOString() }),
+    ], at(-1));
+    expect((await storage.deals.search(query())).deals.map((deal) => deal.externalId)).toEqual(['honest', 'liar']);
+  });
+});

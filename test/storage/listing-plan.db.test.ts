@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage, type DealQuery, type DealSort, type Storage } from '../../src/storage';
-import { listingStatements } from '../../src/storage/sqlite/deal-search';
+import { listingStatements, offerStatementsSql, searchSummaryStatement } from '../../src/storage/sqlite/deal-search';
 import { dealRecord } from '../helpers/deal-record';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -30,13 +30,13 @@ describe('listing query plans (EXPLAIN QUERY PLAN on a real SQLite file)', () =>
     dir.remove();
   });
 
+  const planOf = (sql: string, params: Record<string, unknown>) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail).join('\n');
+
   /** The query plan of every statement one search runs, by role (page, count, cities, …). */
   function plansOf(query: Partial<DealQuery>, options: { scanSortIndex?: boolean } = {}): Record<string, string> {
     const statements = listingStatements({ now: new Date(), sort: 'newest', page: 1, pageSize: 24, ...query }, options);
-    return Object.fromEntries(Object.entries(statements).map(([role, { sql, params }]) => {
-      const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[];
-      return [role, rows.map((row) => row.detail).join('\n')];
-    }));
+    return Object.fromEntries(Object.entries(statements).map(([role, { sql, params }]) => [role, planOf(sql, params)]));
   }
 
   // `SCAN d` alone is the whole table without an index; `SCAN d USING … INDEX` walks an index.
@@ -74,6 +74,48 @@ describe('listing query plans (EXPLAIN QUERY PLAN on a real SQLite file)', () =>
     const plans = plansOf({ q: '火锅', city: 'chengdu' });
     for (const plan of Object.values(plans)) expect(plan).not.toMatch(fullScan);
     expect(plans.page).toMatch(/VIRTUAL TABLE INDEX/);
+  });
+
+  // A search's total and facets run as one statement (searchSummaryStatement), not the count and
+  // facets above. Its CTE `m` (the matches) is the only reader of deals: from the FTS5 index, then
+  // by rowid; every arm after it scans `m` (aliased `d` there, so its plan lines read `SCAN d`).
+  it.each([
+    { q: '火锅' }, { q: '火锅', city: 'chengdu' }, { q: '火锅', city: 'chengdu', category: 'food', sites: ['letuan'] },
+    { q: 'hotpot', minDiscount: 50, minScore: 60, priceMax: 5000, priceCurrency: 'CNY', newToday: true },
+  ])('the search summary statement of %j reads deals only through the FTS5 index and by rowid', (filter) => {
+    const statement = searchSummaryStatement({ now: new Date(), sort: 'newest', page: 1, pageSize: 24, ...filter });
+    expect(statement).not.toBeNull();
+    const rows = db.prepare(`EXPLAIN QUERY PLAN ${statement!.sql}`).all(statement!.params) as { id: number; parent: number; detail: string }[];
+    const materialise = rows.find((row) => row.detail === 'MATERIALIZE m');
+    expect(materialise).toBeDefined();
+    const inside = new Set([materialise!.id]);
+    for (const row of rows) if (inside.has(row.parent)) inside.add(row.id);
+    const detailsOf = (keep: (row: { id: number }) => boolean) => rows.filter(keep).map((row) => row.detail).join('\n');
+    const matching = detailsOf((row) => inside.has(row.id));
+    expect(matching).toMatch(/SCAN f VIRTUAL TABLE INDEX/);
+    expect(matching).toMatch(/SEARCH d USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    expect(matching).not.toMatch(fullScan);
+    const arms = detailsOf((row) => !inside.has(row.id) && row.id !== materialise!.id);
+    expect(arms).not.toMatch(/deals_|SEARCH d USING|VIRTUAL TABLE INDEX 0/);
+  });
+
+  it('the offer-group statements (a page\'s group summaries, the deal page\'s same offer) seek deals_live_offer', () => {
+    const summaries = planOf(offerStatementsSql.offerSummaries, { keys: '["k1","k2"]', now: Date.now() });
+    const sameOffer = planOf(offerStatementsSql.sameOfferDeals, { key: 'k1', now: Date.now(), siteId: 1, lowest: 1000 });
+    for (const plan of [summaries, sameOffer]) {
+      expect(plan).not.toMatch(fullScan);
+      expect(plan).toMatch(/SEARCH (d|m) USING INDEX deals_live_offer \(offer_key=\?/);
+    }
+    expect(summaries.match(/deals_live_offer/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(sameOffer).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('a price filter in one currency keeps the count and facets on their covering index', () => {
+    const plans = plansOf({ city: 'chengdu', category: 'food', priceMax: 5000, priceCurrency: 'CNY', minDiscount: 30 });
+    for (const plan of Object.values(plans)) {
+      expect(plan).not.toMatch(fullScan);
+      expect(plan).toMatch(/USING (COVERING )?INDEX deals_live_/);
+    }
   });
 
   it('a site filter and collapsed groups use indexes', () => {

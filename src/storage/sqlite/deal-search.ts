@@ -13,8 +13,9 @@
 // - q drives from the FTS5 index and reaches deals by rowid.
 import type { Statement } from 'better-sqlite3';
 import type {
-  DealDetail, DealFacets, DealQuery, DealSearchResult, DealSort, FacetValue, ListedDeal, PricePoint, StoredDeal,
+  DealDetail, DealFacets, DealQuery, DealSearchResult, DealSort, FacetValue, ListedDeal, PricePoint, StepCount, StoredDeal,
 } from '../types';
+import { DISCOUNT_STEPS, SCORE_STEPS } from '../listing-steps';
 import type { SqliteDatabase } from './database';
 import { createDealBranches } from './deal-branches';
 import { dealColumns, liveDeal, toStoredDeal, type DealRow } from './deal-row';
@@ -114,6 +115,11 @@ function whereFor(query: DealQuery, except?: FacetName): Filter {
     terms.push('d.price_minor <= @priceMax');
     params.priceMax = query.priceMax;
   }
+  // Not in the covering indexes: checked (by a read of the row) only for rows inside the bounds.
+  if ((query.priceMin !== undefined || query.priceMax !== undefined) && query.priceCurrency !== undefined) {
+    terms.push('d.currency = @priceCurrency');
+    params.priceCurrency = query.priceCurrency;
+  }
   if (query.minDiscount !== undefined) {
     terms.push('d.discount_percent >= @minDiscount');
     params.minDiscount = query.minDiscount;
@@ -161,10 +167,32 @@ function summaryFrom(query: DealQuery, except: FacetName | undefined, own: Facet
   return `FROM deals d INDEXED BY ${index} JOIN sites s ON s.id = d.site_id`;
 }
 
+/**
+ * The total and the count at each step of the discount and score filters, as aggregates of one
+ * pass over the rows matching every other filter: each step's count applies the other of the two
+ * filters, the total both. `steps` is a JSON array, DISCOUNT_STEPS' counts then SCORE_STEPS'.
+ */
+function stepAggregates(query: DealQuery, discount: string, score: string): { total: string; steps: string } {
+  const discountTerm = query.minDiscount === undefined ? null : `${discount} >= @minDiscount`;
+  const scoreTerm = query.minScore === undefined ? null : `${score} >= @minScore`;
+  const counted = (...terms: (string | null)[]) => {
+    const kept = terms.filter((term): term is string => term !== null);
+    return kept.length > 0 ? `count(*) FILTER (WHERE ${kept.join(' AND ')})` : 'count(*)';
+  };
+  const steps = [
+    ...DISCOUNT_STEPS.map((step) => counted(`${discount} >= ${step}`, scoreTerm)),
+    ...SCORE_STEPS.map((step) => counted(`${score} >= ${step}`, discountTerm)),
+  ];
+  return { total: counted(discountTerm, scoreTerm), steps: `json_array(${steps.join(', ')})` };
+}
+
+const withoutSteps = (query: DealQuery): DealQuery => ({ ...query, minDiscount: undefined, minScore: undefined });
+
 function facetStatement(query: DealQuery, name: Exclude<FacetName, 'city'>, column: string, groupBy: string): ListingStatement {
   const where = whereFor(query, name);
+  // How many values the facet has in all (the window counts the groups before the LIMIT).
   return {
-    sql: `SELECT ${column} AS value, count(*) AS count, ${horizon} ${summaryFrom(query, name, name)}
+    sql: `SELECT ${column} AS value, count(*) AS count, count(*) OVER () AS values_total, ${horizon} ${summaryFrom(query, name, name)}
       WHERE ${where.sql} AND ${column} IS NOT NULL
       GROUP BY ${groupBy} ORDER BY count DESC, value LIMIT @facetLimit`,
     params: { ...where.params, facetLimit: facetLimitOf(query) },
@@ -178,6 +206,9 @@ function facetStatement(query: DealQuery, name: Exclude<FacetName, 'city'>, colu
 export function listingStatements(query: DealQuery, options: { scanSortIndex?: boolean } = {}): Record<string, ListingStatement> {
   const where = whereFor(query);
   const filter = query.collapseGroups ? `${where.sql}\n  AND ${notHiddenByGroup}` : where.sql;
+  // The total reads the rows without the discount and score filters, to count each of their steps too.
+  const stepless = whereFor(withoutSteps(query)).sql;
+  const counted = stepAggregates(query, 'd.discount_percent', 's.credibility_score');
   const cities = whereFor(query, 'city');
   const pageParams = { ...where.params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize };
   const { key, dir, index } = sortKeys[query.sort];
@@ -206,7 +237,11 @@ export function listingStatements(query: DealQuery, options: { scanSortIndex?: b
   }
   return {
     page,
-    count: { sql: `SELECT count(*) AS total, ${horizon} ${summaryFrom(query, undefined, 'count')} WHERE ${filter}`, params: where.params },
+    count: {
+      sql: `SELECT ${counted.total} AS total, ${counted.steps} AS steps, ${horizon} ${summaryFrom(query, undefined, 'count')}
+  WHERE ${query.collapseGroups ? `${stepless}\n  AND ${notHiddenByGroup}` : stepless}`,
+      params: where.params,
+    },
     cities: {
       sql: `SELECT d.geo AS value, count(*) AS count, ${horizon} ${summaryFrom(query, 'city', 'city')}\n  WHERE ${cities.sql} AND d.geo IS NOT NULL GROUP BY d.geo`,
       params: cities.params,
@@ -242,15 +277,24 @@ export function searchSummaryStatement(query: DealQuery): ListingStatement | nul
     sites: query.sites?.length ? 'd.site_id IN (SELECT id FROM sites WHERE slug IN (SELECT value FROM json_each(@sites)))' : null,
   };
   const facetSql = Object.values(facetTerms).filter((term): term is string => term !== null);
-  const base = full.sql.split('\n  AND ').filter((term) => !facetSql.includes(term) && !term.includes('MATCH @match'));
-  const others = (except?: FacetName) =>
-    ['1', ...Object.entries(facetTerms).filter(([name, term]) => name !== except && term !== null).map(([, term]) => term)].join(' AND ');
+  // The discount and score filters apply outside `m` too, so the count can tell each step's.
+  const stepped = whereFor(withoutSteps(query)).sql.split('\n  AND ');
+  const stepTerms = [
+    ...(query.minDiscount === undefined ? [] : ['d.discount_percent >= @minDiscount']),
+    ...(query.minScore === undefined ? [] : ['d.credibility_score >= @minScore']),
+  ];
+  const base = stepped.filter((term) => !facetSql.includes(term) && !term.includes('MATCH @match'));
+  const others = (except?: FacetName, steps = true) =>
+    ['1', ...Object.entries(facetTerms).filter(([name, term]) => name !== except && term !== null).map(([, term]) => term),
+      ...(steps ? stepTerms : [])].join(' AND ');
+  const counted = stepAggregates(query, 'd.discount_percent', 'd.credibility_score');
   const facetArm = (name: Exclude<FacetName, 'city'>, role: string, column: string, groupBy: string, join = '') =>
     `SELECT * FROM (SELECT '${role}' AS facet, ${column} AS value, count(*) AS count, ${horizon} FROM m d ${join}
     WHERE ${others(name)} AND ${column} IS NOT NULL GROUP BY ${groupBy} ORDER BY count DESC, value LIMIT @facetLimit)`;
   const arms = [
-    `SELECT 'count' AS facet, NULL AS value, count(*) AS count, ${horizon} FROM m d WHERE ${others()}`,
+    `SELECT 'count' AS facet, ${counted.steps} AS value, ${counted.total} AS count, ${horizon} FROM m d WHERE ${others(undefined, false)}`,
     `SELECT 'cities', d.geo, count(*), ${horizon} FROM m d WHERE ${others('city')} AND d.geo IS NOT NULL GROUP BY d.geo`,
+    `SELECT 'sitesTotal', NULL, count(DISTINCT d.site_id), NULL, NULL FROM m d WHERE ${others('sites')}`,
     `SELECT 'newToday', NULL, count(*), ${horizon} FROM m d WHERE ${others()} AND d.first_seen_at > @newSince`,
     ...(query.city === undefined ? [] : [facetArm('district', 'districts', 'd.district', 'd.district')]),
     facetArm('category', 'categories', 'd.category', 'd.category'),
@@ -258,7 +302,7 @@ export function searchSummaryStatement(query: DealQuery): ListingStatement | nul
   ];
   return {
     sql: `WITH m AS MATERIALIZED (
-  SELECT d.geo, d.district, d.category, d.site_id, d.ends_at, d.first_seen_at
+  SELECT d.geo, d.district, d.category, d.site_id, d.ends_at, d.first_seen_at, d.discount_percent, s.credibility_score
   FROM deal_search f JOIN deals d ON d.id = f.rowid JOIN sites s ON s.id = d.site_id
   WHERE f.deal_search MATCH @match AND ${base.join('\n  AND ')})
 ${arms.join('\nUNION ALL\n')}`,
@@ -268,6 +312,31 @@ ${arms.join('\nUNION ALL\n')}`,
 
 const facetLimitOf = (query: DealQuery) =>
   Math.min(MAX_FACET_LIMIT, Math.max(1, Math.trunc(query.facetLimit ?? DEFAULT_FACET_LIMIT)));
+
+/**
+ * The offer-group statements, exported so that test/storage/listing-plan.db.test.ts can EXPLAIN them.
+ * offerSummaries: a page's keys in one statement. Per key: the cheapest live deal (a walk of
+ * deals_live_offer in price order that stops at the first live row), then the distinct sites
+ * among the live deals up to the tolerance above it (a range of the same index).
+ * sameOfferDeals: other sites' live deals of one key within the tolerance, cheapest first (deals_live_offer).
+ */
+export const offerStatementsSql = {
+  offerSummaries: `
+    WITH lows AS (
+      SELECT k.value AS offer_key, (SELECT d.id ${from} WHERE d.offer_key = k.value AND ${liveDeal('d', 's')}
+        ORDER BY d.price_minor, d.id LIMIT 1) AS low_id
+      FROM json_each(@keys) k)
+    SELECT lows.offer_key, l.price_minor AS low, l.currency,
+      (SELECT count(DISTINCT m.site_id) FROM deals m JOIN sites ms ON ms.id = m.site_id
+        WHERE m.offer_key = lows.offer_key AND ${liveDeal('m', 'ms')}
+          AND m.price_minor * 100 <= l.price_minor * ${100 + GROUP_PRICE_TOLERANCE_PERCENT}) AS site_count
+    FROM lows JOIN deals l ON l.id = lows.low_id`,
+  sameOfferDeals: `
+    SELECT ${dealColumns} ${from}
+    WHERE d.offer_key = @key AND ${liveDeal('d', 's')} AND d.site_id <> @siteId
+      AND d.price_minor * 100 <= @lowest * ${100 + GROUP_PRICE_TOLERANCE_PERCENT}
+    ORDER BY d.price_minor, d.id LIMIT ${SAME_OFFER_LIMIT}`,
+};
 
 /** What the listing needs of one offer key: its cheapest live price and how many sites sell within tolerance of it. */
 interface OfferSummary {
@@ -288,6 +357,13 @@ const listedGroup = (summary: OfferSummary | null | undefined, priceMinor: numbe
     ? { id: offerGroupId(summary.key), siteCount: summary.siteCount, lowestPriceMinor: summary.lowestPriceMinor, currency: summary.currency }
     : null;
 
+/** The step counts of stepAggregates' JSON array, by filter. */
+function stepCounts(json: string | undefined): { discounts: StepCount[]; scores: StepCount[] } {
+  const counts = json ? JSON.parse(json) as number[] : [];
+  const at = (steps: readonly number[], offset: number) => steps.map((atLeast, i) => ({ atLeast, count: counts[offset + i] ?? 0 }));
+  return { discounts: at(DISCOUNT_STEPS, 0), scores: at(SCORE_STEPS, DISCOUNT_STEPS.length) };
+}
+
 /** Above this many matches per page row wanted, a search page walks the sort's index (see listingStatements). */
 const SCAN_RATIO_LIMIT = 20_000;
 
@@ -295,6 +371,18 @@ type HorizonRow = { next_end: number | null; first_seen: number | null };
 
 export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | null = null, cacheOptions: ListingCacheOptions = defaultListingCacheOptions) {
   const cache = new ListingCache(changes, cacheOptions);
+  // A price filter's currency is not part of ListingCache's key (summaryKey), so summaries of
+  // price-filtered queries are kept in one cache per currency; a handful of currencies at most.
+  const currencyCaches = new Map<string, ListingCache>();
+  const cacheFor = (query: DealQuery): ListingCache => {
+    if (query.priceCurrency === undefined || (query.priceMin === undefined && query.priceMax === undefined)) return cache;
+    let found = currencyCaches.get(query.priceCurrency);
+    if (!found) {
+      found = new ListingCache(changes, cacheOptions);
+      currencyCaches.set(query.priceCurrency, found);
+    }
+    return found;
+  };
   // Counts and facets are read on a worker thread when the database is a file it can open too.
   const reader = db.memory ? null : new ReadWorker(db.name);
   const liveCount = db.prepare<[], number>('SELECT count(*) FROM deals WHERE removed_at IS NULL').pluck();
@@ -308,25 +396,9 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
     return statement;
   };
 
-  // Offer summaries of a page's keys in one statement. Per key: the cheapest live deal (a walk of
-  // deals_live_offer in price order that stops at the first live row), then the distinct sites
-  // among the live deals up to the tolerance above it (a range of the same index).
-  const offerSummaries = db.prepare<{ keys: string; now: number }, { offer_key: string; low: number; currency: string; site_count: number }>(`
-    WITH lows AS (
-      SELECT k.value AS offer_key, (SELECT d.id ${from} WHERE d.offer_key = k.value AND ${liveDeal('d', 's')}
-        ORDER BY d.price_minor, d.id LIMIT 1) AS low_id
-      FROM json_each(@keys) k)
-    SELECT lows.offer_key, l.price_minor AS low, l.currency,
-      (SELECT count(DISTINCT m.site_id) FROM deals m JOIN sites ms ON ms.id = m.site_id
-        WHERE m.offer_key = lows.offer_key AND ${liveDeal('m', 'ms')}
-          AND m.price_minor * 100 <= l.price_minor * ${100 + GROUP_PRICE_TOLERANCE_PERCENT}) AS site_count
-    FROM lows JOIN deals l ON l.id = lows.low_id`);
-  // Other sites' live deals of one key within the tolerance, cheapest first (deals_live_offer).
-  const sameOfferDeals = db.prepare<{ key: string; now: number; siteId: number; lowest: number }, DealRow>(`
-    SELECT ${dealColumns} ${from}
-    WHERE d.offer_key = @key AND ${liveDeal('d', 's')} AND d.site_id <> @siteId
-      AND d.price_minor * 100 <= @lowest * ${100 + GROUP_PRICE_TOLERANCE_PERCENT}
-    ORDER BY d.price_minor, d.id LIMIT ${SAME_OFFER_LIMIT}`);
+  const offerSummaries = db.prepare<{ keys: string; now: number }, { offer_key: string; low: number; currency: string; site_count: number }>(
+    offerStatementsSql.offerSummaries);
+  const sameOfferDeals = db.prepare<{ key: string; now: number; siteId: number; lowest: number }, DealRow>(offerStatementsSql.sameOfferDeals);
   const byId = db.prepare<[number], DealRow & { site_status: string }>(
     `SELECT ${dealColumns}, s.status AS site_status ${from} WHERE d.id = ?`);
   // Uses deal_price_history_deal.
@@ -400,17 +472,26 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
 
   /** The summary from its statements' rows, in summaryStatements' order. */
   function assemble(query: DealQuery, roles: string[], results: unknown[][]): CachedSummary {
-    const byRole = new Map(roles.map((role, i) => [role, results[i] as (FacetValue & HorizonRow & { facet?: string; total?: number })[]]));
+    type Row = FacetValue & HorizonRow & { facet?: string; total?: number; steps?: string; values_total?: number };
+    const byRole = new Map(roles.map((role, i) => [role, results[i] as Row[]]));
     const search = byRole.get('search');
     const of = (role: string) => search ? search.filter((row) => row.facet === role) : byRole.get(role) ?? [];
-    const count = search ? of('count')[0]?.count ?? 0 : byRole.get('count')?.[0]?.total ?? 0;
+    const countRow = of('count')[0];
+    const count = (search ? countRow?.count : countRow?.total) ?? 0;
+    const sitesTotal = (search ? of('sitesTotal')[0]?.count : of('sites')[0]?.values_total) ?? 0;
+    const steps = stepCounts(search ? countRow?.value : countRow?.steps);
     const fresh = of('newToday')[0];
     const all = search ?? [...byRole.values()].flat();
     // The "new today" count drops when its earliest deal leaves the 24 hours, whatever the filter.
     const freshUntil = fresh?.first_seen == null ? Infinity : fresh.first_seen + DAY_MS;
     return {
       total: count,
-      facets: { ...facets(query, of('cities'), of('districts'), of('categories'), of('sites')), newToday: (search ? fresh?.count : fresh?.total) ?? 0 },
+      facets: {
+        ...facets(of('cities'), of('districts'), of('categories'), of('sites')),
+        newToday: (search ? fresh?.count : fresh?.total) ?? 0,
+        sitesTotal,
+        ...steps,
+      },
       computedFor: query.now.getTime(),
       changesAt: Math.min(changesAt(query, all), freshUntil),
     };
@@ -430,14 +511,17 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
     return assemble(query, statements.map(({ role }) => role), results);
   }
 
-  /** Cities count their own deals plus the nationwide ones, since choosing a city lists both. */
-  function facets(query: DealQuery, rows: FacetValue[], districts: FacetValue[], categories: FacetValue[], sites: FacetValue[]): DealFacets {
+  /**
+   * Cities count their own deals plus the nationwide ones, since choosing a city lists both. Every
+   * city with a match is listed, whatever the facet limit: a shopper must be able to pick theirs
+   * (a few hundred at most; the statement groups them all anyway).
+   */
+  function facets(rows: FacetValue[], districts: FacetValue[], categories: FacetValue[], sites: FacetValue[]): DealFacets {
     const nationwide = rows.find((row) => row.value === '*')?.count ?? 0;
     const cities = rows
       .filter((row) => row.value !== '*')
       .map((row) => ({ value: row.value, count: row.count + nationwide }))
-      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
-      .slice(0, facetLimitOf(query));
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
     return {
       cities,
       districts: facetValues(districts as (FacetValue & HorizonRow)[]),
@@ -458,7 +542,7 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
 
   return {
     async search(query: DealQuery): Promise<DealSearchResult> {
-      const { total, facets } = await cache.summary(query, () => summarise(query));
+      const { total, facets } = await cacheFor(query).summary(query, () => summarise(query));
       // A filter whose matches are a large share of the live deals finds its page sooner by
       // walking the sort's index (about wanted × live / total rows) than by reading and sorting
       // every match; a narrow one (one site, a small town) the other way round.
@@ -471,6 +555,7 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
     /** Stops the read worker; the storage's close calls it. */
     async close(): Promise<void> {
       cache.close();
+      for (const priced of currencyCaches.values()) priced.close();
       summaries.close();
       await reader?.close();
     },

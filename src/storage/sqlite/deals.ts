@@ -69,13 +69,15 @@ export function createDealsRepository(
     'SELECT id, external_id, content_hash, price_minor, value_minor, currency, sold_out, removed_at FROM deals WHERE feed_id = ?');
   const knownForSite = db.prepare<[number, string], KnownDeal>(
     'SELECT id, content_hash, price_minor, value_minor, currency, sold_out, removed_at FROM deals WHERE site_id = ? AND external_id = ?');
+  // published_at, the "newest" order: the feed's start, but never later than the crawler's first
+  // sighting, so a feed cannot lift its deals to the top by dating them in the future.
   const insert = db.prepare(`
     INSERT INTO deals (site_id, feed_id, external_id, url, title, image_url, city, nationwide, district, category,
       price_minor, value_minor, currency, discount_percent, sold, sold_out, starts_at, ends_at,
       merchant_name, merchant_phone, merchant_address, content_hash, published_at, first_seen_at, updated_at, geo, offer_key)
     VALUES (@site_id, @feed_id, @external_id, @url, @title, @image_url, @city, @nationwide, @district, @category,
       @price_minor, @value_minor, @currency, @discount_percent, @sold, @sold_out, @starts_at, @ends_at,
-      @merchant_name, @merchant_phone, @merchant_address, @content_hash, COALESCE(@starts_at, @now), @now, @now,
+      @merchant_name, @merchant_phone, @merchant_address, @content_hash, min(COALESCE(@starts_at, @now), @now), @now, @now,
       ${geoExpression}, ${offerKeyExpression})`);
   const update = db.prepare(`
     UPDATE deals SET feed_id = @feed_id, url = @url, title = @title, image_url = @image_url, city = @city,
@@ -83,7 +85,7 @@ export function createDealsRepository(
       value_minor = @value_minor, currency = @currency, discount_percent = @discount_percent, sold = @sold,
       sold_out = @sold_out, starts_at = @starts_at, ends_at = @ends_at, merchant_name = @merchant_name,
       merchant_phone = @merchant_phone, merchant_address = @merchant_address, content_hash = @content_hash,
-      published_at = COALESCE(@starts_at, first_seen_at), updated_at = @now, removed_at = NULL,
+      published_at = min(COALESCE(@starts_at, first_seen_at), first_seen_at), updated_at = @now, removed_at = NULL,
       geo = ${geoExpression}, offer_key = ${offerKeyExpression}
     WHERE id = @id`);
   const branches = createDealBranches(db);

@@ -770,6 +770,12 @@ const migrations: readonly string[] = [
   CREATE INDEX report_dims_money ON report_dims_daily (dim, currency, value, day, pending_minor, approved_minor, reversed_minor)
     WHERE currency <> '';
   `,
+  // 18: "newest" sorts by published_at, which was the feed's start date when it gave one: a feed
+  // dating its deals in the future stayed at the top. It is now the earlier of the start and the
+  // crawler's first sighting (deals.ts); rows written before are brought down to that.
+  `
+  UPDATE deals SET published_at = first_seen_at WHERE published_at > first_seen_at;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */
