@@ -63,7 +63,8 @@ interface OfferGroup {
 function offerGroups(members: OfferMember[]): Map<string, OfferGroup> {
   const byKey = new Map<string, OfferMember[]>();
   for (const member of members) {
-    if (member.offerKey === null) continue;
+    // A suspended site's deals are flagged against the listed sites, but move no median.
+    if (member.offerKey === null || !member.listed) continue;
     const key = `${member.offerKey}\u0000${member.currency}`;
     const list = byKey.get(key) ?? [];
     list.push(member);

@@ -104,6 +104,8 @@ export interface OfferMember {
   currency: string;
   category: string | null;
   discountPercent: number | null;
+  /** The site is active (listed): only listed sites' prices and worths make an offer's medians. */
+  listed: boolean;
 }
 
 /** Everything the score is computed from, for one site, as counted at `now`. */
@@ -140,7 +142,7 @@ export interface SiteSignals {
   /** Expired listings in the latest crawl that parsed the feed. */
   expiredListed: number | null;
   expiredCount: number | null;
-  /** Live deals that give a worth, and how many of them are flagged as inflated. */
+  /** Live deals that give a worth, and how many of them are flagged as inflated (as of the last flagging). */
   dealsWithWorth: number;
   inflatedDeals: number;
 }
@@ -200,7 +202,8 @@ export interface CredibilityRepository {
   findDealFlag(dealId: number): Promise<DealFlag | null>;
   /** Every flagged deal, for the deal cards (one read per reload of the scores, not one per card). */
   flaggedDeals(): Promise<CardFlag[]>;
-  inflatedDeals(siteId: number, limit: number): Promise<{ dealId: number; title: string; reason: InflationReason; valueMinor: number | null; priceMinor: number; offerWorthMedianMinor: number | null; currency: string }[]>;
+  /** The site's flagged deals that are still live. */
+  inflatedDeals(siteId: number, now: Date, limit: number): Promise<{ dealId: number; title: string; reason: InflationReason; valueMinor: number | null; priceMinor: number; offerWorthMedianMinor: number | null; currency: string }[]>;
 
   /** Every active or suspended site's measurements (or only `siteId`'s). */
   siteSignals(now: Date, siteId?: number): Promise<SiteSignals[]>;

@@ -6,7 +6,7 @@ import type { OfferMember } from '../../src/storage';
 
 const member = (id: number, siteId: number, priceMinor: number, valueMinor: number | null, extra: Partial<OfferMember> = {}): OfferMember => ({
   id, siteId, offerKey: 'chengdu|CNY|t:hotpot', priceMinor, valueMinor, currency: 'CNY', category: 'food',
-  discountPercent: valueMinor ? Math.round((100 * (valueMinor - priceMinor)) / valueMinor) : null, ...extra,
+  discountPercent: valueMinor ? Math.round((100 * (valueMinor - priceMinor)) / valueMinor) : null, listed: true, ...extra,
 });
 
 describe('inflated original prices', () => {
@@ -18,6 +18,12 @@ describe('inflated original prices', () => {
     expect(flags[0]).toMatchObject({ offerMedianMinor: 5800, offerWorthMedianMinor: 32900, offerSites: 2, reason: null });
     // Site 3's hotpot claims ¥500 against ¥158 elsewhere: more than twice the others' median worth.
     expect(flags[2]).toMatchObject({ offerMedianMinor: 6300, offerWorthMedianMinor: 15800, reason: 'worth_above_median' });
+  });
+
+  it('flags a suspended site\'s deal against the listed sites, whose medians it does not move', () => {
+    const flags = dealFlags([member(1, 1, 6800, 15800), member(2, 2, 7000, 16000), member(3, 3, 100, 200000, { listed: false })]);
+    expect(flags[0]).toMatchObject({ offerMedianMinor: 7000, offerWorthMedianMinor: 16000, offerSites: 1 });
+    expect(flags[2]).toMatchObject({ offerMedianMinor: 6900, offerWorthMedianMinor: 15900, offerSites: 2, reason: 'worth_above_median' });
   });
 
   it('flags a discount beyond what the category makes plausible (a ¥26 trip "worth" ¥3,960)', () => {

@@ -140,12 +140,12 @@ describe('credibility signals from sample sites that misbehave on purpose', () =
 
   it('flags inflated worth values and gives the same offer\'s median elsewhere', async () => {
     await service.recompute();
-    const inflated = await storage.credibility.inflatedDeals(sites.shady.id, 10);
+    const inflated = await storage.credibility.inflatedDeals(sites.shady.id, new Date(), 10);
     expect(inflated.map((deal) => [deal.title, deal.reason])).toEqual([
       ['九寨沟一日游', 'implausible_discount'],
       ['川味火锅双人餐', 'worth_above_median'],
     ]);
-    expect(await storage.credibility.inflatedDeals(sites.honest.id, 10)).toEqual([]);
+    expect(await storage.credibility.inflatedDeals(sites.honest.id, new Date(), 10)).toEqual([]);
     const hotpot = inflated.find((deal) => deal.reason === 'worth_above_median')!;
     const flag = (await storage.credibility.findDealFlag(hotpot.dealId))!;
     // The same hotpot sells on the honest site and on the new site, both at ¥68 worth ¥158.
@@ -153,12 +153,12 @@ describe('credibility signals from sample sites that misbehave on purpose', () =
   });
 
   it('redoes the same flags for the crawled sites alone (after a crawl) as a whole rebuild (daily)', async () => {
-    const before = await storage.credibility.inflatedDeals(sites.shady.id, 10);
+    const before = await storage.credibility.inflatedDeals(sites.shady.id, new Date(), 10);
     await service.recompute(new Date(), [sites.shady.id]);
-    expect(await storage.credibility.inflatedDeals(sites.shady.id, 10)).toEqual(before);
+    expect(await storage.credibility.inflatedDeals(sites.shady.id, new Date(), 10)).toEqual(before);
     await service.recompute(new Date(), [sites.honest.id]);
-    expect(await storage.credibility.inflatedDeals(sites.shady.id, 10)).toEqual(before);
-    expect(await storage.credibility.inflatedDeals(sites.honest.id, 10)).toEqual([]);
+    expect(await storage.credibility.inflatedDeals(sites.shady.id, new Date(), 10)).toEqual(before);
+    expect(await storage.credibility.inflatedDeals(sites.honest.id, new Date(), 10)).toEqual([]);
   });
 
   it('scores each site by the documented formula, and says so when a site has too little data', async () => {
@@ -206,7 +206,7 @@ describe('credibility signals from sample sites that misbehave on purpose', () =
     expect(alerts.filter((alert) => alert.siteId === sites.shady.id).map((alert) => alert.rule).sort()).toEqual(['dead_links']);
     expect(alerts.filter((alert) => alert.siteId !== sites.shady.id)).toEqual([]);
     const digest = await service.sendDigest();
-    expect(digest.newAlerts).toEqual([{ site: '可疑团', rule: 'dead_links', detail: '3 of 6 checked links bad (1 dead, 1 to the home page, 1 sold out)' }]);
+    expect(digest.newAlerts).toEqual([{ site: '可疑团', rule: 'dead_links', detail: '3 of 6 checked links bad (1 dead, 1 to the home page, 1 sold out)', closedAt: null }]);
     expect(notifier.digests).toHaveLength(1);
     expect((await service.sendDigest()).newAlerts).toEqual([]);
   });

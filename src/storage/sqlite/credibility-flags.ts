@@ -3,6 +3,18 @@
 import type { CardFlag, DealFlag, InflationReason, OfferMember } from '../credibility-types';
 import type { SqliteDatabase } from './database';
 
+interface MemberRow {
+  id: number;
+  site_id: number;
+  offer_key: string | null;
+  price_minor: number;
+  value_minor: number | null;
+  currency: string;
+  category: string | null;
+  discount_percent: number | null;
+  listed: number;
+}
+
 interface FlagRow {
   deal_id: number;
   site_id: number;
@@ -17,19 +29,21 @@ export function createCredibilityFlags(db: SqliteDatabase) {
   // Live deals whose discount could be implausible, plus every live member of an offer sold by
   // more than one site (deals_live_offer gives the groups). The rest can be neither flagged nor
   // compared, so they are not read: at a million deals this keeps the hourly recompute small.
-  const members = db.prepare<{ now: number; minDiscount: number }, { id: number; site_id: number; offer_key: string | null; price_minor: number; value_minor: number | null; currency: string; category: string | null; discount_percent: number | null }>(`
-    SELECT d.id, d.site_id, d.offer_key, d.price_minor, d.value_minor, d.currency, d.category, d.discount_percent
+  // Suspended sites are scored too, so their deals are flagged; `listed` keeps them out of the
+  // medians, which are those of the sites shoppers see.
+  const members = db.prepare<{ now: number; minDiscount: number }, MemberRow>(`
+    SELECT d.id, d.site_id, d.offer_key, d.price_minor, d.value_minor, d.currency, d.category, d.discount_percent, s.status = 'active' AS listed
     FROM deals d JOIN sites s ON s.id = d.site_id
-    WHERE d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now) AND s.status = 'active'
+    WHERE d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now) AND s.status IN ('active', 'suspended')
       AND ((d.value_minor IS NOT NULL AND d.discount_percent > @minDiscount) OR d.offer_key IN (
         SELECT offer_key FROM deals WHERE removed_at IS NULL AND offer_key IS NOT NULL
         GROUP BY offer_key HAVING count(DISTINCT site_id) > 1))`);
   // The same for a few sites after their crawls: their deals that could be flagged, and every live
   // member of the offers they sell (deals_live_offer), whose medians their deals may have moved.
-  const siteMembers = db.prepare<{ now: number; minDiscount: number; sites: string }, { id: number; site_id: number; offer_key: string | null; price_minor: number; value_minor: number | null; currency: string; category: string | null; discount_percent: number | null }>(`
-    SELECT d.id, d.site_id, d.offer_key, d.price_minor, d.value_minor, d.currency, d.category, d.discount_percent
+  const siteMembers = db.prepare<{ now: number; minDiscount: number; sites: string }, MemberRow>(`
+    SELECT d.id, d.site_id, d.offer_key, d.price_minor, d.value_minor, d.currency, d.category, d.discount_percent, s.status = 'active' AS listed
     FROM deals d JOIN sites s ON s.id = d.site_id
-    WHERE d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now) AND s.status = 'active'
+    WHERE d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now) AND s.status IN ('active', 'suspended')
       AND ((d.site_id IN (SELECT value FROM json_each(@sites)) AND d.value_minor IS NOT NULL AND d.discount_percent > @minDiscount)
         OR d.offer_key IN (SELECT o.offer_key FROM deals o WHERE o.site_id IN (SELECT value FROM json_each(@sites))
           AND o.removed_at IS NULL AND o.offer_key IS NOT NULL))`);
@@ -42,10 +56,12 @@ export function createCredibilityFlags(db: SqliteDatabase) {
   const byDeal = db.prepare<[number], FlagRow>('SELECT * FROM credibility_deal_flags WHERE deal_id = ?');
   const flagged = db.prepare<[], Pick<FlagRow, 'deal_id' | 'site_id' | 'offer_median_minor' | 'currency' | 'reason'>>(
     'SELECT deal_id, site_id, offer_median_minor, currency, reason FROM credibility_deal_flags WHERE reason IS NOT NULL');
-  const inflated = db.prepare<[number, number], { deal_id: number; title: string; reason: InflationReason; value_minor: number | null; price_minor: number; offer_worth_median_minor: number | null; currency: string }>(`
+  // Flags stay until the next recompute: only those of deals still live are the site's problems.
+  const inflated = db.prepare<[number, number, number], { deal_id: number; title: string; reason: InflationReason; value_minor: number | null; price_minor: number; offer_worth_median_minor: number | null; currency: string }>(`
     SELECT f.deal_id, d.title, f.reason, d.value_minor, d.price_minor, f.offer_worth_median_minor, f.currency
     FROM credibility_deal_flags f JOIN deals d ON d.id = f.deal_id
-    WHERE f.site_id = ? AND f.reason IS NOT NULL ORDER BY f.deal_id LIMIT ?`);
+    WHERE f.site_id = ? AND f.reason IS NOT NULL AND d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > ?)
+    ORDER BY f.deal_id LIMIT ?`);
   const replace = db.transaction((flags: DealFlag[], at: number) => {
     clear.run();
     // Only flagged deals: the deal page computes the median it shows from the same-offer list it has.
@@ -58,9 +74,9 @@ export function createCredibilityFlags(db: SqliteDatabase) {
       if (flag.reason !== null) insert.run({ ...flag, at });
     }
   });
-  const toMember = (row: { id: number; site_id: number; offer_key: string | null; price_minor: number; value_minor: number | null; currency: string; category: string | null; discount_percent: number | null }): OfferMember => ({
+  const toMember = (row: MemberRow): OfferMember => ({
     id: row.id, siteId: row.site_id, offerKey: row.offer_key, priceMinor: row.price_minor, valueMinor: row.value_minor,
-    currency: row.currency, category: row.category, discountPercent: row.discount_percent,
+    currency: row.currency, category: row.category, discountPercent: row.discount_percent, listed: row.listed === 1,
   });
 
   return {
@@ -84,8 +100,8 @@ export function createCredibilityFlags(db: SqliteDatabase) {
         dealId: row.deal_id, siteId: row.site_id, offerMedianMinor: row.offer_median_minor, currency: row.currency, reason: row.reason,
       }));
     },
-    async inflatedDeals(siteId: number, limit: number) {
-      return inflated.all(siteId, limit).map((row) => ({
+    async inflatedDeals(siteId: number, now: Date, limit: number) {
+      return inflated.all(siteId, now.getTime(), limit).map((row) => ({
         dealId: row.deal_id, title: row.title, reason: row.reason, valueMinor: row.value_minor, priceMinor: row.price_minor,
         offerWorthMedianMinor: row.offer_worth_median_minor, currency: row.currency,
       }));

@@ -67,7 +67,8 @@ export function createCredibilitySignals(db: SqliteDatabase) {
       e.listed AS expired_listed, e.expired AS expired_count,
       (SELECT count(*) FROM deals d WHERE d.site_id = s.id AND d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now)
         AND d.value_minor IS NOT NULL) AS deals_with_worth,
-      (SELECT count(*) FROM credibility_deal_flags g WHERE g.site_id = s.id AND g.reason IS NOT NULL) AS inflated_deals
+      (SELECT count(*) FROM credibility_deal_flags g JOIN deals d ON d.id = g.deal_id WHERE g.site_id = s.id AND g.reason IS NOT NULL
+        AND d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now) AND d.value_minor IS NOT NULL) AS inflated_deals
     FROM sites s
     LEFT JOIN credibility_expired e ON e.id = (SELECT id FROM credibility_expired x WHERE x.site_id = s.id ORDER BY x.at DESC, x.id DESC LIMIT 1)
     WHERE s.status IN ('active', 'suspended') AND (@site IS NULL OR s.id = @site)

@@ -19,7 +19,7 @@ export async function siteCredibilityDetail(app: FastifyInstance, siteId: number
     store.problemLinkChecks(siteId, since, SHOWN * 2),
     store.listReports({ status: 'open', siteId }, SHOWN),
     store.latestExpired(siteId),
-    store.inflatedDeals(siteId, SHOWN),
+    store.inflatedDeals(siteId, now, SHOWN),
     store.failedRuns(siteId, since, 10),
     store.scoreHistory(siteId, 30),
   ]);
