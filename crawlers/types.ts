@@ -93,6 +93,11 @@ export interface ParseContext {
   maxItems?: number;
   /** CSS selectors the site owner registered, for HTML pages without structured data. */
   selectors?: HtmlSelectors;
+  /**
+   * Keep pictures on loopback and private addresses (normalize/image-url.ts): only where feeds may
+   * be fetched from those too (allowPrivateNetwork: the demo and tests on 127.0.0.1).
+   */
+  allowPrivateImages?: boolean;
 }
 
 /** Where the deals are on a plain HTML page; each field selector is relative to one item. */

@@ -78,6 +78,7 @@ export async function crawlFeed(
       clockOffsetSeconds: feed.clockOffsetSeconds,
       maxItems: settings.maxItems,
       selectors: feed.selectors ?? undefined,
+      allowPrivateImages: settings.fetch.allowPrivateNetwork,
     });
     const itemsSeen = parsed.deals.length + parsed.skipped.length;
     if (itemsSeen > 0 && parsed.deals.length === 0) {

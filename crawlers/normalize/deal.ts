@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Branch, DealRecord, FormatName, Merchant, ParseContext, ParseResult, SkippedItem } from '../types';
 import { normalizeCity } from './city';
+import { isShownImageUrl } from './image-url';
 import { readCoordinates } from './coordinates';
 import { parseMoney, type Money } from './money';
 
@@ -105,6 +106,7 @@ export function finishDeal(draft: DealDraft, ctx: ParseContext, position: number
   if (draft.startsAt && draft.endsAt && draft.endsAt < draft.startsAt) return skip('end time before start time');
 
   const image = draft.imageUrl?.trim() ? resolveHttpUrl(draft.imageUrl, ctx.feedUrl) : null;
+  const shownImage = image && 'href' in image && (ctx.allowPrivateImages || isShownImageUrl(image.href)) ? image.href : null;
   const city = normalizeCity(cleanText(draft.city, LIMITS.place));
   return {
     deal: {
@@ -112,7 +114,7 @@ export function finishDeal(draft: DealDraft, ctx: ParseContext, position: number
       externalId: externalIdText && externalIdText.length <= LIMITS.id ? externalIdText : dealIdFromUrl(externalIdText ?? url.href),
       url: url.href,
       title,
-      imageUrl: image && 'href' in image ? image.href : null,
+      imageUrl: shownImage,
       city: city.code,
       nationwide: city.nationwide,
       district: cleanText(draft.district, LIMITS.place),

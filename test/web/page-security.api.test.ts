@@ -44,7 +44,7 @@ describe('page security', () => {
     expect(directives.get('script-src')).toBe("'self'");
     expect(directives.get('style-src')).toBe("'self'");
     expect(directives.get('frame-ancestors')).toBe("'none'");
-    expect(directives.get('img-src')).toBe("'self' http: https: data:");
+    expect(directives.get('img-src')).toBe("'self' https: http:");
     expect(directives.get('object-src')).toBe("'none'");
     expect(csp).not.toContain('unsafe-inline');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
