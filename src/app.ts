@@ -1,6 +1,5 @@
 // Builds the web application without listening: tests call inject(), server.ts listens.
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -45,6 +44,7 @@ import { credibilityReportRoutes } from './web/pages/credibility-reports';
 import { addCredibilityGlobals, registerCredibilityLocals } from './web/pages/credibility-view';
 import { operatorCredibilityRoutes } from './web/pages/operator-credibility';
 import { contentSecurityPolicy } from './web/security-headers';
+import { registerSecurityHeaders } from './web/security-headers-hook';
 import { dealSchema, errorSchema, facetsSchema, listedDealSchema } from './web/schemas';
 
 declare module 'fastify' {
@@ -85,7 +85,7 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   const app = Fastify({ logger: false, trustProxy: false, ...options });
 
   // External plugins first, then the app's services, then routes.
-  await app.register(fastifyHelmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy },
     // Partners may attribute a click-out by our origin; /go sets its own policy too.
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
