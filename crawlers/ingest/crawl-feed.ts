@@ -9,7 +9,8 @@ import type { HostGate } from '../fetch/host-gate';
 import type { RobotsCache } from '../fetch/robots';
 import type { FetchOptions } from '../fetch/fetch-feed';
 import { formatNames, parseFeedBytes } from '../formats';
-import type { FormatName, SkippedItem } from '../types';
+import type { FormatName, ParseResult, SkippedItem } from '../types';
+import { keepSiteDomainDeals } from '../normalize/deal-host';
 import { nextCheckAfterFailure, nextCheckAfterSuccess } from '../schedule/next-check';
 
 export interface CrawlSettings {
@@ -72,14 +73,14 @@ export async function crawlFeed(
       return await finish({ outcome: 'not_modified', format: null, itemsSeen: 0, counts: null, skipped: [] }, validators, null);
     }
     onProgress?.({ stage: 'parsing', bytes: response.bytes });
-    const parsed = parseFeedBytes(response.body, response.contentType, asFormat(feed.format), {
+    const parsed = await keepOwnDeals(storage, feed, parseFeedBytes(response.body, response.contentType, asFormat(feed.format), {
       feedUrl: response.finalUrl,
       timeZone: feed.timeZone ?? undefined,
       clockOffsetSeconds: feed.clockOffsetSeconds,
       maxItems: settings.maxItems,
       selectors: feed.selectors ?? undefined,
       allowPrivateImages: settings.fetch.allowPrivateNetwork,
-    });
+    }));
     const itemsSeen = parsed.deals.length + parsed.skipped.length;
     if (itemsSeen > 0 && parsed.deals.length === 0) {
       // Every item broken looks like a broken emitter, not a site with no deals: keep the old ones.
@@ -136,7 +137,7 @@ export async function crawlFeed(
  * Bump when parsing or normalising changes what a feed's bytes turn into, so that unchanged
  * feeds are read again with the new rules.
  */
-const PARSE_RULES_REVISION = 1;
+const PARSE_RULES_REVISION = 2;
 /** Even unchanged bytes are parsed again after this long, in case the rules changed unannounced. */
 const REPARSE_AFTER_MS = 24 * 60 * 60 * 1000;
 
@@ -152,6 +153,14 @@ const isUnchanged = (feed: Feed, fingerprint: string, now: Date): boolean =>
   feed.bodyFingerprint === fingerprint
   && feed.bodyParsedAt !== null
   && now.getTime() - feed.bodyParsedAt.getTime() < REPARSE_AFTER_MS;
+
+/** Deals whose URL is not on the site's domain are skipped like any bad item (see deal-host.ts). */
+async function keepOwnDeals(storage: Storage, feed: Feed, parsed: ParseResult): Promise<ParseResult> {
+  const site = await storage.sites.findById(feed.siteId);
+  if (!site) return parsed;
+  const { deals, skipped } = keepSiteDomainDeals(parsed.deals, site.homeUrl);
+  return { ...parsed, deals, skipped: [...parsed.skipped, ...skipped] };
+}
 
 async function checkRobots(feed: Feed, settings: CrawlSettings): Promise<void> {
   if (!HTML_PAGE_FORMATS.has(feed.format) && !HTML_PAGE_FORMATS.has(feed.detectedFormat ?? '')) return;

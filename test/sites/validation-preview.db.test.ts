@@ -47,7 +47,8 @@ describe('previewFeed', () => {
     ]);
     expect(await storage.sites.list()).toEqual([]);
 
-    const site = await storage.sites.upsert({ slug: 'tuan', name: 'Tuan', homeUrl: server.url('/') });
+    // The fixture's deals are on the site's own domain (a crawl skips deals on other hosts).
+    const site = await storage.sites.upsert({ slug: 'tuan', name: 'Tuan', homeUrl: 'http://www.tuanowner.example/' });
     const feed = await storage.feeds.upsert({ siteId: site.id, url: server.url('/feed.xml') });
     const report = await crawlFeed(storage, feed, settings);
     expect(report.counts?.added).toBe(preview.dealCount);
