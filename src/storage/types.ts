@@ -218,6 +218,8 @@ export interface DealDetail extends ListedDeal {
 
 /** A partner site as the sites directory shows it. */
 export interface SiteSummary {
+  /** For the page's anchors (`#site-ID`, where deal badges link); /api/sites leaves it out. */
+  id: number;
   slug: string;
   name: string;
   homeUrl: string;

@@ -136,6 +136,19 @@ describe('credibility on the pages', () => {
     expect(t.app.credibility.dealFlag(dealIds[1]!)).toMatchObject({ offerMedianMinor: 3000, reason: 'worth_above_median' });
   });
 
+  it('links every badge to its site in the directory, scored or never scored', async () => {
+    const fresh = await t.storage.sites.upsert({ slug: 'haotuan', name: '好团网', homeUrl: 'http://haotuan.example/' });
+    const freshFeed = await t.storage.feeds.upsert({ siteId: fresh.id, url: 'http://haotuan.example/api.xml' });
+    await t.storage.deals.applyFeedSnapshot({ id: freshFeed.id, siteId: fresh.id }, [dealRecord({ externalId: 'h9', title: '日式烤肉自助', site: 'haotuan' })], new Date());
+    expect(t.app.credibility.site(fresh.id)).toBeNull();
+    const listing = cheerio.load((await t.app.inject({ url: '/', headers: HTML })).body);
+    const badges = listing('.deal .cred-badge').map((_, badge) => `${listing(badge).attr('href')} ${listing(badge).text()}`).get();
+    expect(new Set(badges)).toEqual(new Set([`/sites#site-${t.site.id} Credibility 93`, `/sites#site-${fresh.id} Credibility: not rated yet`]));
+    const sites = cheerio.load((await t.app.inject({ url: '/sites', headers: HTML })).body);
+    for (const site of [t.site, fresh]) expect(sites(`#site-${site.id} .site-name`).text()).toBe(site.name);
+    expect((await t.app.inject({ url: '/api/sites' })).json().sites.map((site: object) => 'id' in site)).toEqual([false, false]);
+  });
+
   it('lets the listing keep only sites at or above a score', async () => {
     expect((await t.app.inject({ url: '/api/deals?minScore=93' })).json().total).toBe(2);
     expect((await t.app.inject({ url: '/api/deals?minScore=94' })).json().total).toBe(0);

@@ -195,7 +195,7 @@ describe('deal search: filters, sorts, full text, groups and facets (real SQLite
     await storage.feeds.recordSuccess(feeds.letuan!.id, { at: now, etag: null, lastModified: null, nextCheckAt: now, format: 'hao123', bodyFingerprint: null });
     const directory = await storage.sites.directory(new Date());
     expect(directory.find((site) => site.slug === 'letuan')).toEqual({
-      slug: 'letuan', name: '乐团网', homeUrl: 'http://letuan.example/', liveDeals: 2, cities: ['beijing', 'chengdu'],
+      id: expect.any(Number), slug: 'letuan', name: '乐团网', homeUrl: 'http://letuan.example/', liveDeals: 2, cities: ['beijing', 'chengdu'],
       lastSuccessfulCrawlAt: now.toISOString(), crawlSuccessRate: 0.5,
     });
     expect(directory.find((site) => site.slug === 'harbor')).toMatchObject({ liveDeals: 0, cities: [], crawlSuccessRate: null });

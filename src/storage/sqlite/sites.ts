@@ -8,6 +8,7 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 interface DirectoryRow {
+  id: number;
   slug: string;
   name: string;
   home_url: string;
@@ -89,7 +90,7 @@ export function createSitesRepository(db: SqliteDatabase, changes?: ChangeNotifi
   // the index alone; feeds by their (site_id, url) key; runs by crawl_runs_feed. A run still
   // 'running' an hour after it started was cut short by a crash and counts as failed.
   const directory = db.prepare<{ now: number; since: number; stale: number }, DirectoryRow>(`
-    SELECT s.slug, s.name, s.home_url,
+    SELECT s.id, s.slug, s.name, s.home_url,
       (SELECT count(*) FROM deals d
         WHERE d.site_id = s.id AND d.removed_at IS NULL AND (d.ends_at IS NULL OR d.ends_at > @now)) AS live_deals,
       (SELECT json_group_array(geo) FROM (SELECT DISTINCT d.geo FROM deals d
@@ -158,6 +159,7 @@ export function createSitesRepository(db: SqliteDatabase, changes?: ChangeNotifi
     async directory(now) {
       const at = now.getTime();
       return directory.all({ now: at, since: at - 30 * DAY_MS, stale: at - HOUR_MS }).map((row): SiteSummary => ({
+        id: row.id,
         slug: row.slug,
         name: row.name,
         homeUrl: row.home_url,

@@ -19,7 +19,8 @@ export async function sitesPageRoutes(app: FastifyInstance): Promise<void> {
         const crawledAt = site.lastSuccessfulCrawlAt ? new Date(site.lastSuccessfulCrawlAt) : null;
         const credibility = app.credibility.siteBySlug(site.slug);
         return {
-          anchor: credibility ? `site-${credibility.siteId}` : `site-${site.slug}`,
+          // By id, as every credibility badge links here, scored or not.
+          anchor: `site-${site.id}`,
           credibility: siteCredibilityView(credibility, tr),
           name: site.name,
           homeUrl: site.homeUrl,
