@@ -12,8 +12,15 @@
 import type { ChangeSource } from '../storage/change-watch';
 import { InvalidatedCache } from '../storage/invalidated-cache';
 
-export interface CachedResponse {
+/** An answer as computed: the text of the page or JSON. */
+export interface ComputedResponse {
   body: string;
+  contentType: string;
+}
+
+/** An answer as kept and sent: encoded to UTF-8 once, not again for every request it serves. */
+export interface CachedResponse {
+  body: Buffer;
   contentType: string;
 }
 
@@ -49,7 +56,11 @@ export class ResponseCache {
   }
 
   /** The cached answer for `key`, or the one `compute` makes (then cached). */
-  async through(key: string, compute: () => Promise<CachedResponse>): Promise<CachedResponse> {
+  async through(key: string, computeText: () => Promise<ComputedResponse>): Promise<CachedResponse> {
+    const compute = async (): Promise<CachedResponse> => {
+      const { body, contentType } = await computeText();
+      return { body: Buffer.from(body, 'utf8'), contentType };
+    };
     if (!this.enabled) return compute();
     this.entries.refresh();
     const cached = this.entries.get(key);

@@ -22,10 +22,10 @@ describe('response cache for anonymous listing answers', () => {
     const cache = new ResponseCache(source, options);
     let computed = 0;
     const compute = async () => page(`v${++computed}`);
-    expect((await cache.through('k', compute)).body).toBe('v1');
-    expect((await cache.through('k', compute)).body).toBe('v1');
+    expect((await cache.through('k', compute)).body.toString()).toBe('v1');
+    expect((await cache.through('k', compute)).body.toString()).toBe('v1');
     source.notify(); // this process committed a crawl
-    expect((await cache.through('k', compute)).body).toBe('v2');
+    expect((await cache.through('k', compute)).body.toString()).toBe('v2');
     expect(computed).toBe(2);
   });
 
@@ -37,7 +37,7 @@ describe('response cache for anonymous listing answers', () => {
     const compute = async () => { computed++; await gate; return page('once'); };
     const answers = Promise.all([cache.through('k', compute), cache.through('k', compute), cache.through('k', compute)]);
     finish();
-    expect((await answers).map((answer) => answer.body)).toEqual(['once', 'once', 'once']);
+    expect((await answers).map((answer) => answer.body.toString())).toEqual(['once', 'once', 'once']);
     expect(computed).toBe(1);
   });
 
@@ -49,8 +49,8 @@ describe('response cache for anonymous listing answers', () => {
     const stale = cache.through('k', async () => { await gate; return page('before'); });
     source.notify();
     finish();
-    expect((await stale).body).toBe('before'); // the request in flight gets it
-    expect((await cache.through('k', async () => page('after'))).body).toBe('after');
+    expect((await stale).body.toString()).toBe('before'); // the request in flight gets it
+    expect((await cache.through('k', async () => page('after'))).body.toString()).toBe('after');
   });
 
   it('keeps at most maxEntries answers, dropping the least recently used', async () => {
@@ -72,8 +72,8 @@ describe('response cache for anonymous listing answers', () => {
     const cache = new ResponseCache(fakeSource(), { ...options, ttlMs: 0 });
     let computed = 0;
     const compute = async () => page(`v${++computed}`);
-    expect((await cache.through('k', compute)).body).toBe('v1');
-    expect((await cache.through('k', compute)).body).toBe('v2');
+    expect((await cache.through('k', compute)).body.toString()).toBe('v1');
+    expect((await cache.through('k', compute)).body.toString()).toBe('v2');
   });
 
   it('reads its lifetime from DEALNAV_PAGE_CACHE_MS and refuses anything but whole milliseconds', () => {
