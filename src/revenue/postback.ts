@@ -10,7 +10,11 @@
 //   amount=68.01&click_id=1a-AbCdEfGhIjKlMnOp&currency=CNY&kind=sale&order_id=A1001&site=letuan&status=pending&ts=1764086400
 //
 // `ts` (unix seconds) must be within 5 minutes of our clock, and an accepted signature is
-// remembered for that window, so an exact replay is refused even inside it.
+// remembered for that window, so an exact replay is refused even inside it. `ts` only dates the
+// signature: a new order is dated at `order_time` when sent (unix seconds, or ISO 8601 with Z or an
+// offset; signed like every parameter), which may be long before `ts` (a partner reporting
+// yesterday's orders) but not in the future beyond the same 5 minutes, nor before its click. A
+// change to a known order is dated at `ts`, when the partner says it happened.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ConversionKind, ConversionSource, ConversionStatus, RevenueTransaction, Storage } from '../storage';
 import { decodeClickId } from './click-id';
@@ -32,6 +36,8 @@ export interface PostbackParams {
   currency: string;
   status: ConversionStatus;
   kind?: ConversionKind;
+  /** When the order was placed: unix seconds or ISO 8601 with an offset; absent: `ts`. */
+  order_time?: string;
   ts: string;
   sig: string;
 }
@@ -100,6 +106,7 @@ export class PostbackService {
     const change: ConversionChange = {
       siteId: site.id, orderId: params.order_id, clickToken: params.click_id, kind: params.kind ?? 'sale',
       amountMinor, currency: params.currency, status: params.status, at, now, source,
+      orderTime: params.order_time === undefined ? undefined : readOrderTime(params.order_time, now),
     };
     const expiresAt = new Date(Math.max(now.getTime(), at.getTime()) + REPLAY_WINDOW_MS);
     return this.storage.revenue.transaction((tx) => {
@@ -193,7 +200,9 @@ export class PostbackService {
     return { ok: true, conversionId: existing.id, status: updated.status, duplicate: false };
   }
 
-  private create(tx: RevenueTransaction, change: ConversionChange): PostbackResult {
+  private create(tx: RevenueTransaction, reported: ConversionChange): PostbackResult {
+    // A new order is dated when it was placed, when the source says so.
+    const change = reported.orderTime ? { ...reported, at: reported.orderTime } : reported;
     const click = this.attribute(tx, change);
     if (change.status === 'reversed') {
       throw new RevenueError(409, 'DN_ERR_CONVERSION_TRANSITION',
@@ -228,7 +237,8 @@ export class PostbackService {
       throw new RevenueError(422, 'DN_ERR_CLICK_OTHER_SITE', `click_id '${change.clickToken}' was a click-out to another site`);
     }
     if (change.at.getTime() < click.createdAt.getTime() - REPLAY_WINDOW_MS) {
-      throw new RevenueError(422, 'DN_ERR_CLICK_AFTER_CONVERSION', `click_id '${change.clickToken}' was clicked after the conversion's ts`);
+      throw new RevenueError(422, 'DN_ERR_CLICK_AFTER_CONVERSION',
+        `click_id '${change.clickToken}' was clicked at ${click.createdAt.toISOString()}, after the conversion's time ${change.at.toISOString()}`);
     }
     const windowDays = tx.attributionWindowDays(change.siteId);
     if (change.at.getTime() > click.createdAt.getTime() + windowDays * DAY_MS) {
@@ -250,6 +260,40 @@ export interface ConversionChange {
   status: ConversionStatus;
   /** The source's time of the change (a postback's ts). */
   at: Date;
+  /** When the order was placed, if the source says: a new order is dated then instead of `at`. */
+  orderTime?: Date;
   now: Date;
   source: ConversionSource;
+}
+
+/**
+ * A postback's order_time: unix seconds, or ISO 8601 with Z or an offset (a time without one would
+ * be read in some zone by guesswork). Not in the future beyond the ts window.
+ */
+export function readOrderTime(text: string, now: Date): Date {
+  const ms = /^\d{1,12}$/.test(text) ? Number(text) * 1000 : isoInstant(text);
+  if (ms === null) {
+    throw new RevenueError(400, 'DN_ERR_POSTBACK_ORDER_TIME',
+      `order_time '${text}' is not unix seconds nor an ISO 8601 time with Z or an offset (2026-11-25T14:03:00+08:00)`);
+  }
+  if (ms > now.getTime() + REPLAY_WINDOW_MS) {
+    throw new RevenueError(400, 'DN_ERR_POSTBACK_ORDER_TIME',
+      `order_time ${new Date(ms).toISOString()} is in the future (server clock ${now.toISOString()}); it is when the order was placed`);
+  }
+  return new Date(ms);
+}
+
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** Milliseconds of an ISO 8601 instant, or null; calendar-checked (Date.parse rolls 02-30 into March). */
+function isoInstant(text: string): number | null {
+  const match = ISO_INSTANT.exec(text);
+  if (!match) return null;
+  const [year, month, day, hour, minute, second = 0] = match.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const milliseconds = Number((match[7] ?? '').padEnd(3, '0'));
+  const offsetMinutes = match[8] ? (match[8] === '-' ? -1 : 1) * (Number(match[9]) * 60 + Number(match[10])) : 0;
+  const calendar = new Date(Date.UTC(year!, month! - 1, day!));
+  if (calendar.getUTCMonth() !== month! - 1 || calendar.getUTCDate() !== day!) return null;
+  if (hour! > 23 || minute! > 59 || second > 59 || Math.abs(offsetMinutes) > 14 * 60) return null;
+  return Date.UTC(year!, month! - 1, day!, hour!, minute!, second, milliseconds) - offsetMinutes * 60_000;
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeClickId } from '../../src/revenue/click-id';
+import { decodeClickId, encodeClickId } from '../../src/revenue/click-id';
 import { signPostback } from '../../src/revenue/postback';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { dealRecord } from '../helpers/deal-record';
@@ -31,6 +31,7 @@ describe('GET|POST /api/postback', () => {
   const get = (params: Record<string, string>) =>
     t.app.inject({ url: `/api/postback?${new URLSearchParams(params)}` });
   const conversionCount = () => t.storage.revenue.countConversions(t.site.id);
+  const clickIdKey = () => decodeClickId(t.app.clickService.secret, clickId)!;
 
   it('accepts a signed postback by GET and records the conversion with its event and commission entries', async () => {
     await t.storage.revenue.addTerm({ siteId: t.site.id, effectiveFrom: new Date(0), model: 'cps', rateBp: 850, flatMinor: null, currency: null, category: null, now: new Date() });
@@ -159,5 +160,56 @@ describe('GET|POST /api/postback', () => {
     expect(subFen.json().code).toBe('DN_ERR_POSTBACK_AMOUNT');
     expect((await get(signed({ status: 'paid' }))).statusCode).toBe(400);
     expect((await get(signed({ site: 'nosuch' }))).json()).toMatchObject({ statusCode: 404, code: 'DN_ERR_SITE_NOT_FOUND' });
+  });
+
+  it('dates a new order at its signed order_time (unix seconds or ISO 8601), keeping ts as the replay window', async () => {
+    const clickedAt = (await t.storage.revenue.transaction((tx) => tx.findClick(clickIdKey())))!.createdAt;
+    const placed = new Date(Math.floor(clickedAt.getTime() / 1000) * 1000 + 60_000);
+    const epoch = await get(signed({ order_id: 'T-1', order_time: String(placed.getTime() / 1000) }));
+    const iso = await get(signed({ order_id: 'T-2', order_time: placed.toISOString().replace('Z', '+00:00') }));
+    const offset = await get(signed({ order_id: 'T-3', order_time: new Date(placed.getTime() + 8 * 3_600_000).toISOString().slice(0, 19) + '+08:00' }));
+    expect([epoch.statusCode, iso.statusCode, offset.statusCode]).toEqual([200, 200, 200]);
+    for (const order of ['T-1', 'T-2', 'T-3']) {
+      expect((await t.storage.revenue.findConversion(t.site.id, order))?.occurredAt.toISOString(), order).toBe(placed.toISOString());
+    }
+    // order_time is signed like every other parameter: changing it breaks the signature.
+    const tampered = await get({ ...signed({ order_id: 'T-4', order_time: String(placed.getTime() / 1000) }), order_time: nowTs() });
+    expect(tampered.json().code).toBe('DN_ERR_POSTBACK_SIGNATURE');
+    // A status change of a known order is dated at ts, when the partner reports it.
+    const approved = await get(signed({ order_id: 'T-1', status: 'approved', order_time: String(placed.getTime() / 1000) }));
+    expect(approved.statusCode).toBe(200);
+    const events = await t.storage.revenue.listEvents(approved.json().conversionId);
+    expect(events[0]!.occurredAt.toISOString()).toBe(placed.toISOString());
+    expect(Math.abs(events[1]!.occurredAt.getTime() - Date.now())).toBeLessThan(10_000);
+  });
+
+  it('refuses an order_time in the future, before the click, or not a time', async () => {
+    const future = await get(signed({ order_time: nowTs(600) }));
+    expect(future.statusCode).toBe(400);
+    expect(future.json()).toMatchObject({ code: 'DN_ERR_POSTBACK_ORDER_TIME', message: expect.stringMatching(/future/) });
+    expect((await get(signed({ order_id: 'S-1', order_time: nowTs(120) }))).statusCode).toBe(200); // clock skew
+    const beforeClick = await get(signed({ order_id: 'B-1', order_time: nowTs(-3_600) }));
+    expect(beforeClick.statusCode).toBe(422);
+    expect(beforeClick.json().code).toBe('DN_ERR_CLICK_AFTER_CONVERSION');
+    for (const bad of ['2026-02-30T10:00:00Z', '2026-11-25T14:03:00', '2026-11-25 14:03:00+08:00', 'yesterday']) {
+      const response = await get(signed({ order_id: 'N-1', order_time: bad }));
+      expect(response.statusCode, bad).toBe(400);
+    }
+    expect(await t.storage.revenue.findConversion(t.site.id, 'N-1')).toBeNull();
+  });
+
+  it('names unknown parameters in a 400 instead of dropping them and failing the signature', async () => {
+    const typo = await get(signed({ orderTime: '1764086400' }));
+    expect(typo.statusCode).toBe(400);
+    expect(typo.json()).toMatchObject({ code: 'DN_ERR_POSTBACK_UNKNOWN_PARAMETER', message: expect.stringContaining("'orderTime'") });
+    const form = await t.app.inject({
+      method: 'POST', url: '/api/postback', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(signed({ 'order-id': 'x', note: 'hi' })).toString(),
+    });
+    expect(form.statusCode).toBe(400);
+    expect(form.json().message).toMatch(/unknown parameters 'order-id', 'note'/);
+    const json = await t.app.inject({ method: 'POST', url: '/api/postback', payload: signed({ extra: '1' }) });
+    expect(json.json().code).toBe('DN_ERR_POSTBACK_UNKNOWN_PARAMETER');
+    expect(await conversionCount()).toBe(0);
   });
 });
