@@ -24,6 +24,8 @@ export interface CredibilityScheduleOptions {
    * process; the server passes recomputeInChild so that the work never stops its event loop.
    */
   recompute?: (flagSites: number[] | undefined) => Promise<void>;
+  /** The time runs go by; tests pass their own to step through days. */
+  clock?: () => Date;
 }
 
 /** A site's links are checked again once its last check is this old. */
@@ -55,7 +57,7 @@ export class CredibilitySchedule {
   crawlFinished(siteId: number): void {
     this.crawledSites.add(siteId);
     if (this.stopped || this.afterCrawl) return;
-    const wait = Math.max(this.options.afterCrawlDelayMs, this.lastRunAt + this.options.minRunGapMs - Date.now());
+    const wait = Math.max(this.options.afterCrawlDelayMs, this.lastRunAt + this.options.minRunGapMs - this.now().getTime());
     this.afterCrawl = setTimeout(() => {
       this.afterCrawl = null;
       void this.checkDueAndRecompute();
@@ -66,7 +68,7 @@ export class CredibilitySchedule {
   /** Links of the sites that are due (see LINK_CHECK_EVERY_MS), then a recompute. */
   checkDueAndRecompute(): Promise<unknown> {
     return this.exclusive(async () => {
-      const now = new Date();
+      const now = this.now();
       this.lastRunAt = now.getTime();
       if (this.service.checksLinks) {
         const summary = await this.service.checkLinks(now, new Date(now.getTime() - LINK_CHECK_EVERY_MS));
@@ -76,21 +78,26 @@ export class CredibilitySchedule {
       }
       const crawled = [...this.crawledSites];
       this.crawledSites.clear();
-      await this.recompute(crawled);
+      await this.recompute(crawled, now);
     });
   }
 
   /** A recompute with every deal flag, then the digest. */
   daily(): Promise<unknown> {
     return this.exclusive(async () => {
-      await this.recompute(undefined);
-      await this.service.sendDigest();
+      const now = this.now();
+      await this.recompute(undefined, now);
+      await this.service.sendDigest(now);
     });
   }
 
-  private async recompute(flagSites: number[] | undefined): Promise<void> {
+  private now(): Date {
+    return this.options.clock?.() ?? new Date();
+  }
+
+  private async recompute(flagSites: number[] | undefined, now: Date): Promise<void> {
     if (this.options.recompute) await this.options.recompute(flagSites);
-    else await this.service.recompute(new Date(), flagSites);
+    else await this.service.recompute(now, flagSites);
   }
 
   private exclusive(run: () => Promise<unknown>): Promise<unknown> {
