@@ -20,6 +20,7 @@ import { categoriesApiRoutes } from './web/api/categories';
 import { citiesApiRoutes } from './web/api/cities';
 import { dealsApiRoutes } from './web/api/deals';
 import { postbackApiRoutes } from './web/api/postback';
+import { ownerApiRoutes } from './web/api/owner';
 import { reportsApiRoutes } from './web/api/reports';
 import { sitesApiRoutes } from './web/api/sites';
 import { registerErrorHandlers } from './web/errors';
@@ -95,6 +96,11 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   await app.register(fastifySwagger, {
     openapi: {
       info: { title: 'dealnav API', version: '1', description: 'Live group-buy deals from every partner site. Money is integer minor units beside its currency.' },
+      components: {
+        securitySchemes: {
+          siteToken: { type: 'http', scheme: 'bearer', description: "A site API token (dnt_…), created on the site's owner page; it reads that site only." },
+        },
+      },
     },
     hideUntagged: true,
   });
@@ -153,5 +159,6 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   await app.register(goRoutes);
   await app.register(postbackApiRoutes);
   await app.register(reportsApiRoutes);
+  await app.register(ownerApiRoutes);
   return app;
 }

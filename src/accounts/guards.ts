@@ -2,7 +2,7 @@
 //
 //   app.get('/owner/sites/:siteId', { preHandler: requireSiteOwner(siteIdParam()) }, …)
 //   app.get('/operator/queue', { preHandler: requireOperator }, …)
-//   app.post('/api/sites/me/deals', { preHandler: requireSiteToken }, …)   // site = request.siteToken.siteId
+//   app.get('/api/owner/site', { preValidation: requireSiteToken }, …)   // site = request.siteToken.siteId (web/api/owner.ts)
 //
 // Nobody signed in: pages redirect to the sign-in page (and back afterwards), API routes answer
 // JSON 401. Signed in but the wrong role, or another owner's site: 403.

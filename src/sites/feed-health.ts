@@ -23,15 +23,17 @@ export async function feedHealth(storage: Storage): Promise<FeedHealth[]> {
   const sitesById = new Map(sites.map((site) => [site.id, site]));
   return feeds.map((feed) => {
     const lastRun = runs.get(feed.id) ?? null;
-    return {
-      feed,
-      site: sitesById.get(feed.siteId) ?? null,
-      lastRun,
-      failing: feed.status === 'active' && feed.consecutiveFailures > 0,
-      paused: feed.status === 'paused',
-      slow: (lastRun?.durationMs ?? 0) > SLOW_RUN_MS,
-    };
+    return { feed, site: sitesById.get(feed.siteId) ?? null, lastRun, ...feedCondition(feed, lastRun) };
   });
+}
+
+/** Which of failing, paused and slow a feed is, from its state and its newest run. */
+export function feedCondition(feed: Feed, lastRun: CrawlRun | null): Pick<FeedHealth, 'failing' | 'paused' | 'slow'> {
+  return {
+    failing: feed.status === 'active' && feed.consecutiveFailures > 0,
+    paused: feed.status === 'paused',
+    slow: (lastRun?.durationMs ?? 0) > SLOW_RUN_MS,
+  };
 }
 
 export const matchesFilter = (health: FeedHealth, filter: HealthFilter): boolean =>

@@ -128,6 +128,23 @@ export interface BillableClickCounts {
   billable: number;
 }
 
+/** A click as its site's owner sees it: nothing about the visitor (address hash, user agent, referrer). */
+export interface SiteClick {
+  /** The public click id the site received on the click-out. */
+  token: string;
+  dealId: number;
+  createdAt: Date;
+  city: string | null;
+  subId: string | null;
+  isBot: boolean;
+  isDuplicate: boolean;
+}
+
+/** A conversion with the public click id it is attributed to. */
+export interface SiteConversion extends Conversion {
+  clickToken: string;
+}
+
 export interface ConversionTotals {
   currency: string;
   conversions: number;
@@ -185,6 +202,12 @@ export interface RevenueRepository {
   /** Billable clicks in [start, end) per deal category (null: uncategorised). */
   billableClicksByCategory(siteId: number, start: Date, end: Date): Promise<{ category: string | null; clicks: number }[]>;
   conversionTotals(siteId: number, start: Date, end: Date): Promise<ConversionTotals[]>;
+  /** One page of the site's clicks in [start, end), newest first; clickCounts().total counts them all. */
+  listClicks(siteId: number, start: Date, end: Date, limit: number, offset: number): Promise<SiteClick[]>;
+  /** One page of the site's conversions that happened in [start, end), newest first. */
+  listConversions(siteId: number, start: Date, end: Date, limit: number, offset: number): Promise<SiteConversion[]>;
+  /** Every conversion that happened in [start, end), whatever its status. */
+  countConversionsIn(siteId: number, start: Date, end: Date): Promise<number>;
   entryTotals(siteId: number, period: string): Promise<BucketTotals[]>;
   /** Pending outstanding at the end of `period`: every pending entry of that period and earlier. */
   pendingThrough(siteId: number, period: string): Promise<{ currency: string; amountMinor: number }[]>;

@@ -10,24 +10,7 @@ import { periodOf } from '../../src/revenue/periods';
 import { registerOwnedSite } from '../../src/sites/register-site';
 import type { Feed, Site, User } from '../../src/storage';
 import type { BrowserSession } from '../helpers/browser-session';
-import { buildOwnerTestApp, type OwnerTestApp } from './owner-test-app';
-
-interface Route { path: string; methods: string[] }
-
-/** The app's routes from its own printRoutes tree: one entry per full path, with its methods. */
-export function routesOf(tree: string): Route[] {
-  const routes: Route[] = [];
-  const stack: string[] = [];
-  for (const line of tree.split('\n')) {
-    const match = /^((?:[│ ] {3})*)[├└]── (.+) \(([A-Z, ]+)\)$/.exec(line);
-    if (!match) continue;
-    const depth = match[1]!.length / 4;
-    stack.length = depth;
-    stack.push(match[2]!);
-    routes.push({ path: stack.join(''), methods: match[3]!.split(', ').filter((method) => method !== 'HEAD') });
-  }
-  return routes;
-}
+import { buildOwnerTestApp, routesOf, type OwnerTestApp, type Route } from './owner-test-app';
 
 /** Tables every request may touch without changing anything a person owns. */
 const VOLATILE_TABLES = new Set(['sessions']);

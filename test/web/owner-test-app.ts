@@ -49,3 +49,20 @@ export async function buildOwnerTestApp(options: { allowPrivateNetwork?: boolean
     },
   };
 }
+
+export interface Route { path: string; methods: string[] }
+
+/** The app's routes from its own printRoutes tree: one entry per full path, with its methods. */
+export function routesOf(tree: string): Route[] {
+  const routes: Route[] = [];
+  const stack: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^((?:[│ ] {3})*)[├└]── (.+) \(([A-Z, ]+)\)$/.exec(line);
+    if (!match) continue;
+    const depth = match[1]!.length / 4;
+    stack.length = depth;
+    stack.push(match[2]!);
+    routes.push({ path: stack.join(''), methods: match[3]!.split(', ').filter((method) => method !== 'HEAD') });
+  }
+  return routes;
+}

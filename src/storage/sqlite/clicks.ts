@@ -1,4 +1,5 @@
 // SQL for the `clicks` table. Inserts come in batches from the click writer's group commit.
+import type { SiteClick } from '../revenue-types';
 import type { ClicksRepository, NewClick, StoredClick } from '../types';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
@@ -102,7 +103,18 @@ export function createClickRevenueQueries(db: SqliteDatabase) {
     SELECT d.category, count(*) AS clicks FROM clicks c JOIN deals d ON d.id = c.deal_id
     WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ? AND c.is_bot = 0 AND c.is_duplicate = 0
     GROUP BY d.category ORDER BY d.category`);
+  // clicks_site_time, walked backwards: newest first without a sort (rowid breaks ties in the index).
+  const page = db.prepare<[number, number, number, number, number], ClickRow>(`
+    SELECT * FROM clicks WHERE site_id = ? AND created_at >= ? AND created_at < ?
+    ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`);
   return {
+    /** A page of the site's clicks for its owner: no visitor data leaves here. */
+    page(siteId: number, start: Date, end: Date, limit: number, offset: number): SiteClick[] {
+      return page.all(siteId, start.getTime(), end.getTime(), limit, offset).map((row) => ({
+        token: row.token, dealId: row.deal_id, createdAt: new Date(row.created_at), city: row.city, subId: row.sub_id,
+        isBot: row.is_bot === 1, isDuplicate: row.is_duplicate === 1,
+      }));
+    },
     forAttribution(id: number) {
       const row = forAttribution.get(id);
       return row ? { id: row.id, siteId: row.site_id, createdAt: new Date(row.created_at), dealCategory: row.category } : null;

@@ -1,5 +1,5 @@
 // SQL for `conversions` (migration 6): one row per (site, order id), its current state.
-import type { Conversion, ConversionKind, ConversionStatus, ConversionTotals, NewConversion } from '../revenue-types';
+import type { Conversion, ConversionKind, ConversionStatus, ConversionTotals, NewConversion, SiteConversion } from '../revenue-types';
 import type { SqliteDatabase } from './database';
 import { toDate } from './time';
 
@@ -53,7 +53,20 @@ export function createConversionsTable(db: SqliteDatabase) {
       coalesce(sum(amount_minor) FILTER (WHERE kind = 'sale' AND status IN ('pending', 'approved')), 0) AS salesMinor
     FROM conversions WHERE site_id = ? AND occurred_at >= ? AND occurred_at < ?
     GROUP BY currency ORDER BY currency`);
+  // conversions_site_time backwards, then each one's click by primary key.
+  const page = db.prepare<[number, number, number, number, number], ConversionRow & { click_token: string }>(`
+    SELECT c.*, k.token AS click_token FROM conversions c JOIN clicks k ON k.id = c.click_id
+    WHERE c.site_id = ? AND c.occurred_at >= ? AND c.occurred_at < ?
+    ORDER BY c.occurred_at DESC, c.id DESC LIMIT ? OFFSET ?`);
+  const countIn = db.prepare<[number, number, number], { n: number }>(
+    'SELECT count(*) AS n FROM conversions WHERE site_id = ? AND occurred_at >= ? AND occurred_at < ?');
   return {
+    page(siteId: number, start: Date, end: Date, limit: number, offset: number): SiteConversion[] {
+      return page.all(siteId, start.getTime(), end.getTime(), limit, offset).map((row) => ({ ...toConversion(row), clickToken: row.click_token }));
+    },
+    countIn(siteId: number, start: Date, end: Date): number {
+      return countIn.get(siteId, start.getTime(), end.getTime())!.n;
+    },
     insert(conversion: NewConversion): Conversion | null {
       const row = insert.get({
         siteId: conversion.siteId, clickId: conversion.clickId, orderId: conversion.orderId, kind: conversion.kind,

@@ -81,6 +81,15 @@ export function createRevenueRepository(db: SqliteDatabase): RevenueRepository {
     async conversionTotals(siteId, start, end) {
       return conversions.totals(siteId, start, end);
     },
+    async listClicks(siteId, start, end, limit, offset) {
+      return clicks.page(siteId, start, end, limit, offset);
+    },
+    async listConversions(siteId, start, end, limit, offset) {
+      return conversions.page(siteId, start, end, limit, offset);
+    },
+    async countConversionsIn(siteId, start, end) {
+      return conversions.countIn(siteId, start, end);
+    },
     async entryTotals(siteId, period) {
       return entries.totals(siteId, period);
     },

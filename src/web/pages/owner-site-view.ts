@@ -2,15 +2,12 @@
 // site and its verification, each feed's health and last runs, deals live now, clicks,
 // conversions, commission by status, the monthly statements, the postback settings and API tokens.
 import type { Site, Storage } from '../../storage';
-import type { ConversionTotals, CommissionBucket } from '../../storage/revenue-types';
+import type { ConversionTotals } from '../../storage/revenue-types';
 import { canonicalPostbackString } from '../../revenue/postback';
-import { periodOf, periodBounds } from '../../revenue/periods';
+import { siteOverview } from '../../sites/site-overview';
 import { META_NAME, wellKnownUrl } from '../../sites/verify-domain';
 import type { Translator } from '../i18n';
 import { crawlErrorText } from './owner-preview-view';
-
-export const RUNS_SHOWN = 10;
-export const STATEMENT_MONTHS = 12;
 
 export interface SiteDashboard {
   site: {
@@ -46,16 +43,12 @@ export interface FeedHealth {
 
 export async function siteDashboard(storage: Storage, site: Site, tr: Translator, now: Date, origin: string): Promise<SiteDashboard> {
   const at = (date: Date | null) => (date ? tr.dateTime(date, 'UTC') : null);
-  const feeds = await storage.feeds.listForSite(site.id);
-  const ever = new Date(0);
-  const [clicks, conversions, entries, secrets, tokens, live] = await Promise.all([
-    storage.revenue.clickCounts(site.id, ever, now),
-    storage.revenue.conversionTotals(site.id, ever, now),
-    storage.revenue.listEntries(site.id),
+  const [overview, secrets, tokens] = await Promise.all([
+    siteOverview(storage, site, now),
     storage.revenue.postbackSecrets(site.id),
     storage.siteApiTokens.listForSite(site.id),
-    storage.deals.search({ now, sites: [site.slug], sort: 'newest', page: 1, pageSize: 1, facetLimit: 1 }),
   ]);
+  const { clicks } = overview;
   return {
     site: {
       id: site.id, name: site.name, slug: site.slug, homeUrl: site.homeUrl, status: site.status, statusReason: site.statusReason,
@@ -64,14 +57,14 @@ export async function siteDashboard(storage: Storage, site: Site, tr: Translator
     verification: site.verificationToken
       ? { token: site.verificationToken, metaSnippet: `<meta name="${META_NAME}" content="${site.verificationToken}">`, fileUrl: wellKnownUrl(site.homeUrl) }
       : null,
-    feeds: await Promise.all(feeds.map(async (feed): Promise<FeedHealth> => ({
+    feeds: overview.feeds.map(({ feed, runs }): FeedHealth => ({
       id: feed.id, url: feed.url, format: feed.format, detectedFormat: feed.detectedFormat,
       paused: feed.status === 'paused', pausedReason: feed.pausedReason,
       lastSuccessText: at(feed.lastSuccessAt),
       lastErrorText: feed.lastErrorCode
         ? `${crawlErrorText(feed.lastErrorCode, statusIn(feed.lastErrorMessage), tr)} (${feed.lastErrorMessage ?? feed.lastErrorCode})` : null,
       consecutiveFailures: feed.consecutiveFailures,
-      runs: (await storage.crawlRuns.listForFeed(feed.id, RUNS_SHOWN)).map((run) => ({
+      runs: runs.map((run) => ({
         startedText: tr.dateTime(run.startedAt, 'UTC'),
         outcome: run.outcome,
         durationText: run.durationMs === null ? '–' : tr.t('owner.site.durationMs', { ms: tr.number(run.durationMs) }),
@@ -82,14 +75,17 @@ export async function siteDashboard(storage: Storage, site: Site, tr: Translator
         errorText: run.errorCode ? crawlErrorText(run.errorCode, run.httpStatus, tr) : null,
         errorDetail: run.errorMessage,
       })),
-    }))),
-    liveDeals: live.total,
+    })),
+    liveDeals: overview.liveDeals,
     clicks: { ...clicks, filtered: clicks.total - clicks.billable },
-    conversions: conversions.map((line: ConversionTotals) => ({
+    conversions: overview.conversions.map((line: ConversionTotals) => ({
       currency: line.currency, conversions: line.conversions, sales: line.sales, leads: line.leads, salesText: tr.money(line.salesMinor, line.currency),
     })),
-    commission: commissionByStatus(entries, tr),
-    statements: await statementMonths(storage, site, now),
+    commission: overview.commission.map((line) => ({
+      currency: line.currency, pending: tr.money(line.pendingMinor, line.currency), approved: tr.money(line.approvedMinor, line.currency),
+      reversed: tr.money(line.reversedMinor, line.currency),
+    })),
+    statements: overview.statements.map(({ month, closed }) => ({ month, closed, csvUrl: `/owner/sites/${site.id}/statements/${month}.csv` })),
     postback: postbackHelp(site, origin, secrets !== null, secrets?.previousValidUntil && secrets.previousValidUntil > now ? at(secrets.previousValidUntil) : null),
     tokens: tokens.map((token) => ({
       id: token.id, prefix: token.prefix, createdText: tr.dateTime(token.createdAt, 'UTC'),
@@ -103,34 +99,6 @@ const statusIn = (message: string | null): number | null => {
   const match = /\bHTTP (\d{3})\b/.exec(message ?? '');
   return match ? Number(match[1]) : null;
 };
-
-/** Ledger totals per currency and bucket, over the site's whole history. */
-function commissionByStatus(entries: { currency: string; bucket: CommissionBucket; amountMinor: number }[], tr: Translator) {
-  const totals = new Map<string, Record<CommissionBucket, number>>();
-  for (const entry of entries) {
-    const line = totals.get(entry.currency) ?? { pending: 0, approved: 0, reversed: 0 };
-    line[entry.bucket] += entry.amountMinor;
-    totals.set(entry.currency, line);
-  }
-  return [...totals].sort(([a], [b]) => a.localeCompare(b)).map(([currency, line]) => ({
-    currency, pending: tr.money(line.pending, currency), approved: tr.money(line.approved, currency), reversed: tr.money(line.reversed, currency),
-  }));
-}
-
-/** The months from the site's registration to now (newest first, at most STATEMENT_MONTHS). */
-async function statementMonths(storage: Storage, site: Site, now: Date) {
-  const months: string[] = [];
-  for (let month = periodOf(now); months.length < STATEMENT_MONTHS; ) {
-    months.push(month);
-    if (periodBounds(month).start <= site.createdAt) break;
-    month = periodOf(new Date(periodBounds(month).start.getTime() - 1));
-  }
-  return Promise.all(months.map(async (month) => ({
-    month,
-    closed: (await storage.revenue.findClosedPeriod(site.id, month))?.snapshot != null,
-    csvUrl: `/owner/sites/${site.id}/statements/${month}.csv`,
-  })));
-}
 
 /** The postback URL and a signed example the owner can run as it is, with their secret put in. */
 export function postbackHelp(site: Site, origin: string, hasSecret: boolean, previousUntilText: string | null) {
