@@ -365,12 +365,14 @@ async function serveApp(dbPath: string): Promise<{ address: string; close(): Pro
   return { address: server.address, close: () => server.close() };
 }
 
-/** A bare fastify route per target answering that target's captured body (same bytes, same Content-Type). */
+/** A bare fastify route per target answering that target's captured body (same bytes, same Content-Type), as a static page. */
 async function serveBare(bodiesFile: string): Promise<{ address: string; close(): Promise<void> }> {
   const bodies = JSON.parse(readFileSync(bodiesFile, 'utf8')) as { path: string; contentType: string; body: string }[];
   const app = Fastify({ logger: false });
   bodies.forEach(({ contentType, body }, index) => {
-    app.get(`/bare/${index}`, async (_request, reply) => reply.header('content-type', contentType).send(body));
+    // Bytes, as a static file server sends a page: no text to encode per request.
+    const bytes = Buffer.from(body, 'utf8');
+    app.get(`/bare/${index}`, async (_request, reply) => reply.header('content-type', contentType).send(bytes));
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   return { address, close: () => app.close() };
