@@ -1,7 +1,7 @@
 // Records and repository contracts of reconciliation (an operator's upload of a partner's order
 // report, previewed against what the portal recorded, then applied) and of order pulls (the
 // portal asking a partner's order-query URL for a time window).
-import type { ConversionStatus } from './revenue-types';
+import type { ConversionKind, ConversionStatus } from './revenue-types';
 
 /** How one partner's CSV order report is read; remembered per site and pre-filled next time. */
 export interface ReportMapping {
@@ -23,6 +23,11 @@ export interface ReportMapping {
   orderTimeColumn: string;
   /** IANA zone for order times without an offset (the site's zone). */
   timeZone: string;
+  /**
+   * The column saying sale or lead (its words: see KIND_WORDS in revenue/reconciliation/mapping.ts);
+   * null or absent (mappings saved before it existed): every order is a sale.
+   */
+  kindColumn?: string | null;
 }
 
 export interface StoredReportMapping {
@@ -47,6 +52,8 @@ export interface ReconciliationRow {
   amountMinor: number | null;
   currency: string | null;
   status: ConversionStatus | null;
+  /** Sale or lead as reported; null for a `missing` row. */
+  kind: ConversionKind | null;
   occurredAt: Date | null;
   /** The portal's view; null when the portal has no such order. */
   portalStatus: ConversionStatus | null;

@@ -89,7 +89,7 @@ describe('order pull', () => {
       body: JSON.stringify({
         orders: [
           { order_id: 'P1', click_id: clicks[0], amount: '88.80', currency: 'CNY', status, time: nowSeconds() },
-          { order_id: 'P2', click_id: clicks[1], amount: 19.9, currency: 'CNY', status: '有效', time: new Date().toISOString() },
+          { order_id: 'P2', click_id: clicks[1], amount: 19.9, currency: 'CNY', status: '有效', time: new Date().toISOString(), kind: '线索' },
           { order_id: 'P3', click_id: 'zz-notaclickid00000', amount: '5.00', currency: 'CNY', status: 'approved', time: nowSeconds() },
         ],
       }),
@@ -102,7 +102,8 @@ describe('order pull', () => {
     const p1 = (await t.storage.revenue.findConversion(t.site.id, 'P1'))!;
     expect(p1).toMatchObject({ amountMinor: 8880, status: 'pending' });
     expect((await t.storage.revenue.listEvents(p1.id)).map((event) => event.source)).toEqual(['pull']);
-    expect(await t.storage.revenue.findConversion(t.site.id, 'P2')).toMatchObject({ amountMinor: 1990, status: 'approved' });
+    expect(await t.storage.revenue.findConversion(t.site.id, 'P2')).toMatchObject({ amountMinor: 1990, status: 'approved', kind: 'lead' });
+    expect(p1.kind).toBe('sale');
 
     const second = await service().pullSite(t.site, 'manual');
     expect(second).toMatchObject({ outcome: 'ok', orders: 3, created: 0, updated: 0, unchanged: 2, refused: 1 });

@@ -71,8 +71,8 @@ describe('parseReport', () => {
       ok: true,
       headers: ['order_id', 'click_id', 'amount', 'status', 'order_time'],
       orders: [
-        { line: 2, orderId: 'A1', clickToken: '1a-x', amountMinor: 6801, currency: 'CNY', status: 'approved', occurredAt: new Date('2026-11-20T00:00:00Z') },
-        { line: 4, orderId: 'A2', clickToken: '', amountMinor: 100, currency: 'CNY', status: 'approved', occurredAt: new Date(1763596800_000) },
+        { line: 2, orderId: 'A1', clickToken: '1a-x', amountMinor: 6801, currency: 'CNY', status: 'approved', kind: 'sale', occurredAt: new Date('2026-11-20T00:00:00Z') },
+        { line: 4, orderId: 'A2', clickToken: '', amountMinor: 100, currency: 'CNY', status: 'approved', kind: 'sale', occurredAt: new Date(1763596800_000) },
       ],
     });
   });
@@ -92,6 +92,20 @@ describe('parseReport', () => {
     ]);
   });
 
+  it('reads a mapped kind column in English or Chinese words (empty: a sale), and names an unknown word', () => {
+    const withKind = { ...mapping, kindColumn: '类型' };
+    const head = 'order_id,click_id,amount,status,order_time,类型\n';
+    const parsed = parseReport(`${head}A1,c,1.00,有效,2026-11-20,线索\nA2,c,1.00,有效,2026-11-20,Lead\nA3,c,1.00,有效,2026-11-20,销售\nA4,c,1.00,有效,2026-11-20,\nA5,c,1.00,有效,2026-11-20,注册\n`, withKind);
+    expect(parsed.ok && parsed.orders.map((order) => `${order.orderId}:${order.kind}`)).toEqual(['A1:lead', 'A2:lead', 'A3:sale', 'A4:sale', 'A5:lead']);
+    const unknown = parseReport(`${head}A1,c,1.00,有效,2026-11-20,赠品\n`, withKind);
+    expect(unknown).toMatchObject({ ok: false, problems: [{ field: 'kindColumn', code: 'unknown_kind', values: { line: 2, value: '赠品' } }] });
+    expect(parseReport(`${header}A1,c,1.00,有效,2026-11-20\n`, withKind)).toMatchObject({ ok: false, problems: [{ field: 'kindColumn', code: 'missing_column' }] });
+    // Without a kind column (and in mappings saved before there was one), every order is a sale.
+    const { kindColumn: _none, ...older } = withKind;
+    const sales = parseReport(`${header}A1,c,1.00,有效,2026-11-20\n`, older);
+    expect(sales.ok && sales.orders[0]!.kind).toBe('sale');
+  });
+
   it('stops at twenty problems and refuses an empty report', () => {
     const rows = Array.from({ length: 50 }, (_, i) => `B${i},c,bad,有效,2026-11-20`).join('\n');
     const parsed = parseReport(`${header}${rows}\n`, mapping);
@@ -103,7 +117,7 @@ describe('parseReport', () => {
 describe('report period', () => {
   it('runs from midnight of the first order day to midnight after the last, in the zone', () => {
     const orders = [new Date('2026-10-31T17:00:00Z'), new Date('2026-11-02T15:59:59Z')].map((occurredAt, i) => ({
-      line: i + 2, orderId: `O${i}`, clickToken: '', amountMinor: 1, currency: 'CNY', status: 'pending' as const, occurredAt,
+      line: i + 2, orderId: `O${i}`, clickToken: '', amountMinor: 1, currency: 'CNY', status: 'pending' as const, kind: 'sale' as const, occurredAt,
     }));
     // 2026-10-31T17:00Z is Nov 1, 01:00 in Shanghai; 2026-11-02T15:59:59Z is Nov 2, 23:59:59.
     expect(reportPeriod(orders, 'Asia/Shanghai', null, null)).toEqual({ start: new Date('2026-10-31T16:00:00Z'), end: new Date('2026-11-02T16:00:00Z') });

@@ -226,6 +226,31 @@ describe('reconciliation import', () => {
     expect(await t.storage.revenue.findConversion(t.site.id, 'U3')).toBeNull();
   });
 
+  it('reads a mapped sale-or-lead column, keeps the kind through the preview and applies leads as leads', async () => {
+    await t.storage.revenue.addTerm({ siteId: t.site.id, effectiveFrom: new Date(0), model: 'cpa_lead', rateBp: null, flatMinor: 500, currency: 'CNY', category: null, now: new Date() });
+    const csv = `order_id,click_id,amount,status,order_time,类型\nK1,${clicks['1']},0.00,approved,${shanghaiNow()},线索\nK2,${clicks['2']},10.00,approved,${shanghaiNow()},销售\nK3,${clicks['3']},0.00,approved,${shanghaiNow()},lead\n`;
+    const fields = {
+      encoding: 'auto', delimiter: 'comma', orderIdColumn: 'order_id', clickIdColumn: 'click_id', amountColumn: 'amount', amountUnit: 'major',
+      currencyColumn: '', fixedCurrency: 'CNY', statusColumn: 'status', orderTimeColumn: 'order_time', timeZone: 'Asia/Shanghai',
+      statusWords: 'approved = approved', kindColumn: '类型',
+    };
+    const { url, $ } = await previewOf(await upload(Buffer.from(csv), fields));
+    expect(ordersIn($, 'new')).toEqual(['K1', 'K2', 'K3']);
+    expect($('#rows-new tbody tr').eq(0).text()).toContain('lead');
+    await applyAsShown(url, $);
+    expect(await t.storage.revenue.findConversion(t.site.id, 'K1')).toMatchObject({ kind: 'lead', status: 'approved' });
+    expect(await t.storage.revenue.findConversion(t.site.id, 'K2')).toMatchObject({ kind: 'sale', amountMinor: 1000 });
+    expect(await t.storage.revenue.findConversion(t.site.id, 'K3')).toMatchObject({ kind: 'lead' });
+    const k1 = (await t.storage.revenue.findConversion(t.site.id, 'K1'))!;
+    expect((await t.storage.revenue.listEntries(t.site.id)).filter((entry) => entry.conversionId === k1.id).map((entry) => entry.amountMinor)).toEqual([500]);
+    const again = cheerio.load((await browser.get('/operator/reconciliation?site=letuan')).body);
+    expect(again('#field-kindColumn').attr('value')).toBe('类型');
+    // A word that is neither is refused beside the field, naming its line.
+    const bad = await upload(Buffer.from(`order_id,click_id,amount,status,order_time,类型\nK9,${clicks['4']},1.00,approved,${shanghaiNow()},赠品\n`), fields);
+    expect(bad.statusCode).toBe(400);
+    expect(errorsOf(bad)('kindColumn').join(' ')).toContain('Line 2');
+  });
+
   const errorsOf = (response: LightMyRequestResponse) => {
     const $ = cheerio.load(response.body);
     return (field: string) => $(`#error-${field} li`).map((_, item) => $(item).text()).get();

@@ -6,7 +6,7 @@ import { charsetFromContentType } from '../../../crawlers/decode';
 import { parseFeedTime } from '../../../crawlers/normalize/time';
 import type { ConversionStatus, ReportMapping } from '../../storage';
 import { decodeReport } from '../reconciliation/decode-report';
-import { CONVERSION_STATUSES, DEFAULT_STATUS_WORDS, statusWordKey } from '../reconciliation/mapping';
+import { CONVERSION_STATUSES, DEFAULT_STATUS_WORDS, readKind, statusWordKey } from '../reconciliation/mapping';
 import { ORDER_ID, parseReport, readAmount } from '../reconciliation/parse-report';
 import type { ReportProblem } from '../reconciliation/report-error';
 import type { ReportedOrder } from '../reconciliation/reported-order';
@@ -76,7 +76,9 @@ function jsonOrder(raw: unknown, position: number, words: Record<string, Convers
   const time = field(item, 'time', 'order_time', 'orderTime');
   const occurredAt = parseFeedTime(time, { timeZone });
   if (!occurredAt) throw bad(position, `time '${time.slice(0, 40)}' is not unix seconds or an ISO 8601 time`);
-  return { line: position, orderId, clickToken: field(item, 'click_id', 'clickId'), amountMinor, currency, status, occurredAt };
+  const kind = readKind(field(item, 'kind'));
+  if (!kind) throw bad(position, `kind '${field(item, 'kind').slice(0, 40)}' is not sale or lead (or 销售 / 线索)`);
+  return { line: position, orderId, clickToken: field(item, 'click_id', 'clickId'), amountMinor, currency, status, kind, occurredAt };
 }
 
 const bad = (position: number, what: string) => new PullAnswerError('bad_order', `order #${position} ${what}`);

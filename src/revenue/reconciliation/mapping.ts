@@ -1,7 +1,7 @@
 // How a partner's order report is read: which column holds what, the units of the amount, what
 // the partner's status words mean and the zone of its order times. One per site, remembered.
 import { DEFAULT_FEED_TIME_ZONE, isKnownTimeZone } from '../../../crawlers/normalize/time';
-import type { ConversionStatus, ReportMapping } from '../../storage';
+import type { ConversionKind, ConversionStatus, ReportMapping } from '../../storage';
 
 export const CONVERSION_STATUSES: readonly ConversionStatus[] = ['pending', 'approved', 'rejected', 'reversed'];
 
@@ -13,13 +13,25 @@ export const DEFAULT_STATUS_WORDS: Readonly<Record<string, ConversionStatus>> = 
   reversed: 'reversed', refunded: 'reversed', 退款: 'reversed', 已退款: 'reversed',
 };
 
+/**
+ * Words for sale or lead in a report's kind column (compared like status words). An empty cell is a
+ * sale, as an order is when a postback does not say.
+ */
+export const KIND_WORDS: Readonly<Record<string, ConversionKind>> = {
+  sale: 'sale', sales: 'sale', order: 'sale', cps: 'sale', 销售: 'sale', 订单: 'sale', 成交: 'sale', 购买: 'sale', 交易: 'sale',
+  lead: 'lead', leads: 'lead', signup: 'lead', registration: 'lead', cpa: 'lead', 线索: 'lead', 注册: 'lead', 留资: 'lead', 报名: 'lead', 预约: 'lead',
+};
+
+/** The kind a report's cell names; '' is a sale; null for a word not in KIND_WORDS. */
+export const readKind = (word: string): ConversionKind | null => (word.trim() === '' ? 'sale' : KIND_WORDS[statusWordKey(word)] ?? null);
+
 export function defaultMapping(timeZone: string = DEFAULT_FEED_TIME_ZONE): ReportMapping {
   return {
     encoding: 'auto', delimiter: ',',
     orderIdColumn: 'order_id', clickIdColumn: 'click_id',
     amountColumn: 'amount', amountUnit: 'major', currencyColumn: null, fixedCurrency: 'CNY',
     statusColumn: 'status', statusWords: { ...DEFAULT_STATUS_WORDS },
-    orderTimeColumn: 'order_time', timeZone,
+    orderTimeColumn: 'order_time', timeZone, kindColumn: null,
   };
 }
 
@@ -56,7 +68,8 @@ export function mappedColumns(mapping: ReportMapping): { field: MappingColumnFie
     { field: 'orderTimeColumn', column: mapping.orderTimeColumn },
   ];
   if (mapping.currencyColumn) columns.push({ field: 'currencyColumn', column: mapping.currencyColumn });
+  if (mapping.kindColumn) columns.push({ field: 'kindColumn', column: mapping.kindColumn });
   return columns;
 }
 
-export type MappingColumnField = 'orderIdColumn' | 'clickIdColumn' | 'amountColumn' | 'statusColumn' | 'orderTimeColumn' | 'currencyColumn';
+export type MappingColumnField = 'orderIdColumn' | 'clickIdColumn' | 'amountColumn' | 'statusColumn' | 'orderTimeColumn' | 'currencyColumn' | 'kindColumn';

@@ -5,7 +5,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { parseFeedTime } from '../../../crawlers/normalize/time';
 import type { ReportMapping } from '../../storage';
 import { parseExactAmount } from '../money';
-import { mappedColumns, statusWordKey } from './mapping';
+import { mappedColumns, readKind, statusWordKey } from './mapping';
 import { ReportError, type ReportProblem } from './report-error';
 import type { ReportedOrder } from './reported-order';
 
@@ -78,7 +78,7 @@ function csvProblem(error: unknown, limits: ReportLimits): ReportProblem {
   return { field: 'report', code: 'bad_csv', values: { line, detail: error.message.slice(0, 200) } };
 }
 
-type Columns = Record<'orderId' | 'clickId' | 'amount' | 'status' | 'orderTime', number> & { currency: number | null };
+type Columns = Record<'orderId' | 'clickId' | 'amount' | 'status' | 'orderTime', number> & { currency: number | null; kind: number | null };
 
 /** Header names match exactly after trimming, or else ignoring case. */
 function columnIndexes(headers: string[], mapping: ReportMapping): { ok: true; columns: Columns } | { ok: false; problems: ReportProblem[] } {
@@ -96,6 +96,7 @@ function columnIndexes(headers: string[], mapping: ReportMapping): { ok: true; c
     columns: {
       orderId: found.get('orderIdColumn')!, clickId: found.get('clickIdColumn')!, amount: found.get('amountColumn')!,
       status: found.get('statusColumn')!, orderTime: found.get('orderTimeColumn')!, currency: found.get('currencyColumn') ?? null,
+      kind: found.get('kindColumn') ?? null,
     },
   };
 }
@@ -112,7 +113,9 @@ function readRow(record: string[], line: number, columns: Columns, mapping: Repo
   if (!status) throw new ReportError('statusWords', 'unknown_status', { line, value: preview(cell(columns.status)) });
   const occurredAt = parseFeedTime(cell(columns.orderTime), { timeZone: mapping.timeZone });
   if (!occurredAt) throw new ReportError('orderTimeColumn', 'bad_time', { line, value: preview(cell(columns.orderTime)) });
-  return { line, orderId, clickToken: cell(columns.clickId), amountMinor, currency, status, occurredAt };
+  const kind = columns.kind === null ? 'sale' : readKind(cell(columns.kind));
+  if (!kind) throw new ReportError('kindColumn', 'unknown_kind', { line, value: preview(cell(columns.kind!)) });
+  return { line, orderId, clickToken: cell(columns.clickId), amountMinor, currency, status, kind, occurredAt };
 }
 
 function readCurrency(text: string, line: number, fromColumn: boolean): string {
@@ -133,7 +136,7 @@ export function readAmount(text: string, unit: ReportMapping['amountUnit'], curr
 }
 
 const sameOrder = (a: ReportedOrder, b: ReportedOrder): boolean =>
-  a.clickToken === b.clickToken && a.amountMinor === b.amountMinor && a.currency === b.currency && a.status === b.status
+  a.clickToken === b.clickToken && a.amountMinor === b.amountMinor && a.currency === b.currency && a.status === b.status && a.kind === b.kind
   && a.occurredAt.getTime() === b.occurredAt.getTime();
 
 /** A cell as shown in a message: short, one line. */

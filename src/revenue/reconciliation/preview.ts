@@ -30,7 +30,7 @@ export async function previewRows(
       : (problem && UNKNOWN_CLICK_CODES.has(problem.code) ? 'unknown_click' : 'new');
     rows.push({
       position: rows.length, line: order.line, category, orderId: order.orderId, clickToken: order.clickToken,
-      amountMinor: order.amountMinor, currency: order.currency, status: order.status, occurredAt: order.occurredAt,
+      amountMinor: order.amountMinor, currency: order.currency, status: order.status, kind: order.kind, occurredAt: order.occurredAt,
       portalStatus: existing?.status ?? null, portalAmountMinor: existing?.amountMinor ?? null, portalCurrency: existing?.currency ?? null,
       applicable: category !== 'matched' && !problem,
       problemCode: problem?.code ?? null, problem: problem?.message ?? null,
@@ -41,7 +41,7 @@ export async function previewRows(
     if (reported.has(conversion.orderId)) continue;
     rows.push({
       position: rows.length, line: null, category: 'missing', orderId: conversion.orderId, clickToken: conversion.clickToken,
-      amountMinor: null, currency: null, status: null, occurredAt: conversion.occurredAt,
+      amountMinor: null, currency: null, status: null, kind: null, occurredAt: conversion.occurredAt,
       portalStatus: conversion.status, portalAmountMinor: conversion.amountMinor, portalCurrency: conversion.currency,
       applicable: false, problemCode: null, problem: null,
     });

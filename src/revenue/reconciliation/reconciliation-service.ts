@@ -134,7 +134,7 @@ export class ReconciliationService {
   private async applyRow(siteId: number, row: ReconciliationRow) {
     const order: ReportedOrder = {
       line: row.line ?? 0, orderId: row.orderId, clickToken: row.clickToken ?? '', amountMinor: row.amountMinor!,
-      currency: row.currency!, status: row.status!, occurredAt: row.occurredAt!,
+      currency: row.currency!, status: row.status!, kind: row.kind ?? 'sale', occurredAt: row.occurredAt!,
     };
     const now = this.clock();
     const existing = await this.storage.revenue.findConversion(siteId, order.orderId);

@@ -1,6 +1,6 @@
 // One order as a partner reports it (a row of an uploaded report or of a pulled answer), and the
 // conversion change it asks for, through the same path as a postback.
-import type { Conversion, ConversionSource, ConversionStatus } from '../../storage';
+import type { Conversion, ConversionKind, ConversionSource, ConversionStatus } from '../../storage';
 import type { ConversionChange } from '../postback';
 
 export interface ReportedOrder {
@@ -12,6 +12,8 @@ export interface ReportedOrder {
   amountMinor: number;
   currency: string;
   status: ConversionStatus;
+  /** Sale unless the report's kind column (or a pulled order's `kind`) says lead. */
+  kind: ConversionKind;
   occurredAt: Date;
 }
 
@@ -21,7 +23,7 @@ export interface ReportedOrder {
  */
 export function conversionChange(siteId: number, order: ReportedOrder, existing: Conversion | null, now: Date, source: ConversionSource): ConversionChange {
   return {
-    siteId, orderId: order.orderId, clickToken: order.clickToken, kind: 'sale', amountMinor: order.amountMinor,
+    siteId, orderId: order.orderId, clickToken: order.clickToken, kind: order.kind, amountMinor: order.amountMinor,
     currency: order.currency, status: order.status, at: existing ? now : order.occurredAt, now, source,
   };
 }

@@ -776,6 +776,11 @@ const migrations: readonly string[] = [
   `
   UPDATE deals SET published_at = first_seen_at WHERE published_at > first_seen_at;
   `,
+  // 19: a partner's order report may say whether each order is a sale or a lead (the mapping's
+  // kind column); a previewed row keeps it until it is applied. Null in older rows: a sale.
+  `
+  ALTER TABLE recon_import_rows ADD COLUMN kind TEXT CHECK (kind IN ('sale', 'lead'));
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

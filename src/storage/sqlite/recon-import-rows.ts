@@ -1,6 +1,6 @@
-// SQL for `recon_import_rows` (migration 13): one row per order of a previewed import, in its
-// category, with its outcome once applied.
-import type { ConversionStatus } from '../revenue-types';
+// SQL for `recon_import_rows` (migration 13; `kind` from migration 19): one row per order of a
+// previewed import, in its category, with its outcome once applied.
+import type { ConversionKind, ConversionStatus } from '../revenue-types';
 import type { NewReconciliationRow, ReconciliationCategory, ReconciliationOutcome, ReconciliationRow } from '../reconciliation-types';
 import type { SqliteDatabase } from './database';
 import { toOptionalDate } from './time';
@@ -15,6 +15,8 @@ interface RowRow {
   amount_minor: number | null;
   currency: string | null;
   status: ConversionStatus | null;
+  /** Null in rows stored before migration 19, which were all sales. */
+  kind: ConversionKind | null;
   occurred_at: number | null;
   portal_status: ConversionStatus | null;
   portal_amount_minor: number | null;
@@ -36,6 +38,7 @@ const toRow = (row: RowRow): ReconciliationRow => ({
   amountMinor: row.amount_minor,
   currency: row.currency,
   status: row.status,
+  kind: row.kind ?? (row.category === 'missing' ? null : 'sale'),
   occurredAt: toOptionalDate(row.occurred_at),
   portalStatus: row.portal_status,
   portalAmountMinor: row.portal_amount_minor,
@@ -50,9 +53,9 @@ const toRow = (row: RowRow): ReconciliationRow => ({
 
 export function createReconImportRowsTable(db: SqliteDatabase) {
   const insert = db.prepare<Record<string, unknown>>(`
-    INSERT INTO recon_import_rows (import_id, position, line, category, order_id, click_token, amount_minor, currency, status,
+    INSERT INTO recon_import_rows (import_id, position, line, category, order_id, click_token, amount_minor, currency, status, kind,
       occurred_at, portal_status, portal_amount_minor, portal_currency, applicable, problem_code, problem)
-    VALUES (@importId, @position, @line, @category, @orderId, @clickToken, @amountMinor, @currency, @status,
+    VALUES (@importId, @position, @line, @category, @orderId, @clickToken, @amountMinor, @currency, @status, @kind,
       @occurredAt, @portalStatus, @portalAmountMinor, @portalCurrency, @applicable, @problemCode, @problem)`);
   const byImport = db.prepare<[number], RowRow>('SELECT * FROM recon_import_rows WHERE import_id = ? ORDER BY position');
   const outcome = db.prepare<{ importId: number; position: number; outcome: string; code: string | null; message: string | null }>(`

@@ -20,6 +20,8 @@ export interface UploadFields {
   statusWords: string;
   orderTimeColumn: string;
   timeZone: string;
+  /** Empty: every order is a sale. */
+  kindColumn: string;
   periodFrom: string;
   periodTo: string;
 }
@@ -33,7 +35,7 @@ export function fieldsFromMapping(site: string, mapping: ReportMapping): UploadF
     orderIdColumn: mapping.orderIdColumn, clickIdColumn: mapping.clickIdColumn, amountColumn: mapping.amountColumn,
     amountUnit: mapping.amountUnit, currencyColumn: mapping.currencyColumn ?? '', fixedCurrency: mapping.fixedCurrency,
     statusColumn: mapping.statusColumn, statusWords: formatStatusWords(mapping.statusWords),
-    orderTimeColumn: mapping.orderTimeColumn, timeZone: mapping.timeZone, periodFrom: '', periodTo: '',
+    orderTimeColumn: mapping.orderTimeColumn, timeZone: mapping.timeZone, kindColumn: mapping.kindColumn ?? '', periodFrom: '', periodTo: '',
   };
 }
 
@@ -52,6 +54,7 @@ export function mappingFromFields(fields: UploadFields): { ok: true; mapping: Re
       orderIdColumn: fields.orderIdColumn.trim(), clickIdColumn: fields.clickIdColumn.trim(), amountColumn: fields.amountColumn.trim(),
       amountUnit: fields.amountUnit, currencyColumn: fields.currencyColumn.trim() || null, fixedCurrency: fields.fixedCurrency.trim().toUpperCase(),
       statusColumn: fields.statusColumn.trim(), statusWords: words.words, orderTimeColumn: fields.orderTimeColumn.trim(), timeZone: fields.timeZone.trim(),
+      kindColumn: (fields.kindColumn ?? '').trim() || null,
     },
   };
 }
@@ -75,6 +78,7 @@ const PROBLEM_MESSAGES: Record<ReportProblem['code'], MessageKey> = {
   bad_time_zone: 'recon.error.badTimeZone',
   bad_date: 'recon.error.badDate',
   required: 'recon.error.required',
+  unknown_kind: 'recon.error.unknownKind',
 };
 
 /** Problems to messages per field; several on one field (bad amounts on lines 3 and 9) are all kept. */
@@ -129,7 +133,7 @@ function rowView(row: ReconciliationRow, tr: Translator, timeZone: string) {
     orderId: row.orderId,
     clickToken: row.clickToken ?? '',
     at: row.occurredAt ? tr.dateTime(row.occurredAt, timeZone) : '',
-    reported: row.status ? `${status(row.status)} · ${money(row.amountMinor, row.currency)}` : '',
+    reported: row.status ? `${status(row.status)} · ${money(row.amountMinor, row.currency)}${row.kind === 'lead' ? ` · ${tr.t('recon.kindLead')}` : ''}` : '',
     recorded: row.portalStatus ? `${status(row.portalStatus)} · ${money(row.portalAmountMinor, row.portalCurrency)}` : '',
     applicable: row.applicable,
     problem: row.problem,

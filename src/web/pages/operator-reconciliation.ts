@@ -39,6 +39,7 @@ const uploadBody = {
     orderIdColumn: column, clickIdColumn: column, amountColumn: column, statusColumn: column, orderTimeColumn: column,
     amountUnit: { type: 'string', enum: ['major', 'minor'] },
     currencyColumn: { type: 'string', maxLength: 100 },
+    kindColumn: { type: 'string', maxLength: 100 },
     fixedCurrency: { type: 'string', pattern: '^[A-Za-z]{3}$' },
     statusWords: { type: 'string', minLength: 1, maxLength: 8000 },
     timeZone: { type: 'string', minLength: 1, maxLength: 64 },
@@ -60,6 +61,7 @@ const uploadMessages: FieldMessages<Exclude<keyof UploadFields, never>> = {
   statusWords: { '*': 'recon.error.required' },
   orderTimeColumn: { '*': 'recon.error.required' },
   timeZone: { '*': 'recon.error.required' },
+  kindColumn: { '*': 'recon.error.required' },
   periodFrom: { '*': 'recon.error.badDateFormat' },
   periodTo: { '*': 'recon.error.badDateFormat' },
 };
