@@ -54,6 +54,20 @@ export interface NewOwnedSite {
   now: Date;
 }
 
+/** An owner's edit of a site's settings and its feed's, written together (sites.updateSettings). */
+export interface SiteSettingsChange {
+  name: string;
+  homeUrl: string;
+  clickParam: string | null;
+  clickTemplate: string | null;
+  status: SiteStatus;
+  statusReason: string | null;
+  verifiedAt: Date | null;
+  /** The feed the owner edits; null when the site has none. */
+  feed: { id: number; url: string; format: FeedFormatSetting; timeZone: string | null; selectors: HtmlSelectors | null } | null;
+  now: Date;
+}
+
 export type FeedFormatSetting = 'auto' | string;
 
 export interface Feed {
@@ -306,6 +320,14 @@ export interface SitesRepository {
   listForOwner(ownerUserId: number): Promise<Site[]>;
   /** Records that the owner proved the domain is theirs (the first time only; later proofs keep it). */
   markVerified(siteId: number, at: Date): Promise<Site | null>;
+  /**
+   * Writes an owner's edit of the site and its feed in one transaction, only while the site's
+   * status is still `expectedStatus` (an operator may have decided meanwhile): null otherwise, or
+   * when there is no such site. The feed forgets its cache validators and is due at once, so the
+   * next crawl reads it with the new settings; the deals change listeners hear of it (the /go
+   * cache holds each site's click rule).
+   */
+  updateSettings(siteId: number, expectedStatus: SiteStatus, change: SiteSettingsChange): Promise<Site | null>;
 }
 
 export interface FeedsRepository {

@@ -1,5 +1,5 @@
 // SQL for the `sites` table.
-import type { NewOwnedSite, NewSite, Site, SiteSummary, SitesRepository } from '../types';
+import type { NewOwnedSite, NewSite, Site, SiteSettingsChange, SiteSummary, SitesRepository } from '../types';
 import type { ChangeNotifier } from './change-notifier';
 import type { SqliteDatabase } from './database';
 import { toDate, toIso, toOptionalDate } from './time';
@@ -86,6 +86,29 @@ export function createSitesRepository(db: SqliteDatabase, changes?: ChangeNotifi
   const forOwner = db.prepare<[number], SiteRow>('SELECT * FROM sites WHERE owner_user_id = ? ORDER BY created_at DESC, id DESC');
   const markVerified = db.prepare<[number, number, number], SiteRow>(
     'UPDATE sites SET verified_at = COALESCE(verified_at, ?), updated_at = ? WHERE id = ? RETURNING *');
+  const updateSettings = db.prepare<{ id: number; expected: string; name: string; homeUrl: string; clickParam: string | null; clickTemplate: string | null; status: string; reason: string | null; verifiedAt: number | null; now: number }, SiteRow>(`
+    UPDATE sites SET name = @name, home_url = @homeUrl, click_param = @clickParam, click_template = @clickTemplate,
+      status = @status, status_reason = @reason, verified_at = @verifiedAt, updated_at = @now
+    WHERE id = @id AND status = @expected RETURNING *`);
+  // The site's own feed row, in the same transaction as the site: an edit lands whole or not at all.
+  const updateFeedSettings = db.prepare<{ id: number; siteId: number; url: string; format: string; timeZone: string | null; selectors: string | null; now: number }>(`
+    UPDATE feeds SET url = @url, format = @format, time_zone = @timeZone, selectors_json = @selectors,
+      etag = NULL, last_modified = NULL, body_fingerprint = NULL, next_check_at = 0, updated_at = @now
+    WHERE id = @id AND site_id = @siteId`);
+  const applySettings = db.transaction((siteId: number, expected: string, change: SiteSettingsChange): SiteRow | undefined => {
+    const row = updateSettings.get({
+      id: siteId, expected, name: change.name, homeUrl: change.homeUrl, clickParam: change.clickParam, clickTemplate: change.clickTemplate,
+      status: change.status, reason: change.statusReason, verifiedAt: change.verifiedAt?.getTime() ?? null, now: change.now.getTime(),
+    });
+    if (row && change.feed) {
+      const { feed } = change;
+      updateFeedSettings.run({
+        id: feed.id, siteId, url: feed.url, format: feed.format, timeZone: feed.timeZone,
+        selectors: feed.selectors ? JSON.stringify(feed.selectors) : null, now: change.now.getTime(),
+      });
+    }
+    return row;
+  });
   // Per active site: live deals and their cities from deals_live_site (site_id, geo, …, ends_at),
   // the index alone; feeds by their (site_id, url) key; runs by crawl_runs_feed. A run still
   // 'running' an hour after it started was cut short by a crash and counts as failed.
@@ -154,6 +177,11 @@ export function createSitesRepository(db: SqliteDatabase, changes?: ChangeNotifi
     },
     async markVerified(siteId, at) {
       const row = markVerified.get(at.getTime(), at.getTime(), siteId);
+      return row ? toSite(row) : null;
+    },
+    async updateSettings(siteId, expectedStatus, change) {
+      const row = applySettings(siteId, expectedStatus, change);
+      if (row) changes?.notify(); // after the commit: /go and the listings reload the site's rule and status
       return row ? toSite(row) : null;
     },
     async directory(now) {

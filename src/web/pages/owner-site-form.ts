@@ -1,9 +1,10 @@
 // The site registration form: its JSON schema (types and sizes), the messages for each field, and
 // the step from the posted fields to a SiteRegistration. The rules that need more than a schema
 // (URLs, click template, time zone, selectors) are src/sites/register-site.ts's, shared with the CLI.
-import { formatNames } from '../../../crawlers/formats';
+import { feedFormats, formatNames } from '../../../crawlers/formats';
 import type { HtmlSelectors } from '../../../crawlers/types';
 import { SELECTOR_FIELDS, type RegistrationProblem, type RegistrationProblemCode, type SiteRegistration } from '../../sites/register-site';
+import type { Feed, Site } from '../../storage';
 import type { FieldErrors, FieldMessages } from '../form-errors';
 import type { MessageKey, Translator } from '../i18n';
 
@@ -22,6 +23,9 @@ export type SiteFormBody = {
 
 const text = (maxLength: number) => ({ type: 'string', maxLength } as const);
 const url = { type: 'string', minLength: 1, maxLength: 2048 } as const;
+
+/** The format list of the form's select. */
+export const FORM_FORMATS = feedFormats.map((format) => ({ name: format.name, label: format.label }));
 
 export const SELECTOR_FORM_FIELDS = SELECTOR_FIELDS.map((field): SelectorFormField => `sel_${field}`);
 
@@ -76,6 +80,16 @@ export function formValues(body: Partial<SiteFormBody> | undefined): Record<stri
     values[field] = typeof value === 'string' ? value.trim() : '';
   }
   if (!values.format) values.format = 'auto';
+  return values;
+}
+
+/** A registered site's settings as the form's values, for editing them. */
+export function storedValues(site: Site, feed: Feed | null): Record<string, string> {
+  const values: Record<string, string> = {
+    name: site.name, homeUrl: site.homeUrl, feedUrl: feed?.url ?? '', format: feed?.format ?? 'auto', timeZone: feed?.timeZone ?? '',
+    clickParam: site.clickParam ?? '', clickTemplate: site.clickTemplate ?? '',
+  };
+  for (const field of SELECTOR_FIELDS) values[`sel_${field}`] = feed?.selectors?.[field] ?? '';
   return values;
 }
 

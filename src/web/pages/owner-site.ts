@@ -13,21 +13,27 @@ import { statementCsv, statementFor } from '../../revenue/statements';
 import type { Site } from '../../storage';
 import { previewFeed } from '../../sites/validation-preview';
 import { verifyDomain, type VerificationResult } from '../../sites/verify-domain';
-import type { Translator } from '../i18n';
+import type { MessageKey, Translator } from '../i18n';
 import { pageContext } from '../page-context';
 import { PREVIEWS_PER_MINUTE, privatePage, VERIFICATIONS_PER_MINUTE } from './owner-common';
 import { crawlErrorText, feedPreviewView, type FeedPreviewView } from './owner-preview-view';
 import { siteDashboard } from './owner-site-view';
 
 const id = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
-const siteParams = { type: 'object', required: ['siteId'], properties: { siteId: id } } as const;
+export const siteParams = { type: 'object', required: ['siteId'], properties: { siteId: id } } as const;
 const feedParams = { type: 'object', required: ['siteId', 'feedId'], properties: { siteId: id, feedId: id } } as const;
 const tokenParams = { type: 'object', required: ['siteId', 'tokenId'], properties: { siteId: id, tokenId: id } } as const;
 const statementParams = {
   type: 'object', required: ['siteId', 'month'], properties: { siteId: id, month: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' } },
 } as const;
 const csrfOnly = { type: 'object', properties: { _csrf: { type: 'string', maxLength: 200 } } } as const;
-const notices = { type: 'object', properties: { registered: { type: 'string', enum: ['1'] }, done: { type: 'string', enum: ['resumed', 'revoked'] } } } as const;
+const DONE = ['resumed', 'revoked', 'saved', 'unchanged', 'resubmitted', 'rehosted'] as const;
+type Done = (typeof DONE)[number];
+const notices = { type: 'object', properties: { registered: { type: 'string', enum: ['1'] }, done: { type: 'string', enum: DONE } } } as const;
+const DONE_NOTICES: Record<Done, MessageKey> = {
+  resumed: 'owner.site.resumedNotice', revoked: 'owner.site.tokenRevokedNotice', saved: 'owner.site.savedNotice',
+  unchanged: 'owner.site.unchangedNotice', resubmitted: 'owner.site.resubmittedNotice', rehosted: 'owner.site.rehostedNotice',
+};
 
 /** What a POST shows once on the page it answers with (never stored, never in a URL). */
 interface ShownOnce {
@@ -53,13 +59,12 @@ export async function ownerSiteRoutes(app: FastifyInstance): Promise<void> {
     });
   }
 
-  app.get<{ Params: { siteId: number }; Querystring: { registered?: '1'; done?: 'resumed' | 'revoked' } }>('/owner/sites/:siteId', {
+  app.get<{ Params: { siteId: number }; Querystring: { registered?: '1'; done?: Done } }>('/owner/sites/:siteId', {
     preHandler: guard, schema: { params: siteParams, querystring: notices },
   }, async (request, reply) => {
     const tr = request.translator;
     const { registered, done } = request.query;
-    const notice = registered ? tr.t('owner.site.registeredNotice') : done === 'resumed' ? tr.t('owner.site.resumedNotice')
-      : done === 'revoked' ? tr.t('owner.site.tokenRevokedNotice') : undefined;
+    const notice = registered ? tr.t('owner.site.registeredNotice') : done ? tr.t(DONE_NOTICES[done]) : undefined;
     return sitePage(request, reply, notice ? { notice } : {});
   });
 

@@ -6,7 +6,6 @@
 import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { feedFormats } from '../../../crawlers/formats';
 import { requireUser } from '../../accounts/guards';
 import { generateCsrf } from '../../accounts/plugin';
 import { checkRegistration, registerOwnedSite } from '../../sites/register-site';
@@ -16,9 +15,10 @@ import { fieldErrors, hasErrors, type FieldErrors } from '../form-errors';
 import { pageContext } from '../page-context';
 import { PREVIEWS_PER_MINUTE, privatePage, REGISTRATIONS_PER_HOUR } from './owner-common';
 import { ownerSiteRoutes } from './owner-site';
+import { ownerSiteEditRoutes } from './owner-site-edit';
 import { feedPreviewView, type FeedPreviewView } from './owner-preview-view';
 import {
-  formValues, problemErrors, SELECTOR_FORM_FIELDS, siteFormMessages, siteFormSchema, toRegistration, type SiteFormBody,
+  FORM_FORMATS, formValues, problemErrors, SELECTOR_FORM_FIELDS, siteFormMessages, siteFormSchema, toRegistration, type SiteFormBody,
 } from './owner-site-form';
 
 const STATUS_ORDER = ['pending', 'active', 'rejected', 'suspended'] as const;
@@ -31,10 +31,9 @@ export async function ownerPageRoutes(app: FastifyInstance): Promise<void> {
       new HttpError(context.statusCode, 'DN_ERR_RATE_LIMITED', request.translator.t('owner.rateLimited')),
   });
 
-  const formats = feedFormats.map((format) => ({ name: format.name, label: format.label }));
   const siteForm = (request: FastifyRequest, reply: FastifyReply, values: Record<string, string>, errors: FieldErrors = {}, preview: FeedPreviewView | null = null) =>
     privatePage(reply).view('owner-site-new.njk', {
-      ...pageContext(request), values, errors, preview, formats, selectorFields: SELECTOR_FORM_FIELDS, formCsrf: generateCsrf(request, reply),
+      ...pageContext(request), values, errors, preview, formats: FORM_FORMATS, selectorFields: SELECTOR_FORM_FIELDS, formCsrf: generateCsrf(request, reply),
     });
 
   app.get('/owner', { preHandler: requireUser }, async (request, reply) => {
@@ -100,4 +99,5 @@ export async function ownerPageRoutes(app: FastifyInstance): Promise<void> {
   });
 
   await app.register(ownerSiteRoutes);
+  await app.register(ownerSiteEditRoutes);
 }
