@@ -1,7 +1,7 @@
 // An operator's day in real Chromium: sign in, find a site waiting in the approval queue, approve
 // it (it is unverified, so only with the override ticked), give it a CPS commission term, and
-// open the revenue reports. Screenshots of each page in test-artifacts/, no CSP violation, and no
-// request beyond loopback.
+// read the revenue report: a click-out and a sale recorded beforehand show in its figures.
+// Screenshots of each page in test-artifacts/, no CSP violation, and no request beyond loopback.
 import { mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -9,8 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { CHROMIUM_MISSING, chromiumPath, launchBrowser } from '../helpers/browser';
 import { GOOD_PASSWORD } from '../helpers/browser-session';
+import { dealRecord } from '../helpers/deal-record';
+import { signPostback } from '../../src/revenue/postback';
 
 const browserRequired = process.env.DEALNAV_REQUIRE_BROWSER === '1';
+const POSTBACK_SECRET = 'walk-postback-secret';
 const artifacts = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
 describe.skipIf(!chromiumPath() && !browserRequired)('operator walk in Chromium', () => {
@@ -34,6 +37,7 @@ describe.skipIf(!chromiumPath() && !browserRequired)('operator walk in Chromium'
     await t.storage.sites.setOwner(site.id, owner.user.id);
     await t.storage.feeds.upsert({ siteId: site.id, url: 'http://haotuan.example/api/hao123.xml' });
     pendingSiteId = site.id;
+    await recordSale();
     baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchBrowser();
     context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
@@ -44,6 +48,24 @@ describe.skipIf(!chromiumPath() && !browserRequired)('operator walk in Chromium'
       return route.abort('blockedbyclient');
     });
   });
+
+  /**
+   * What the report must show: a shopper's click-out from an active site's deal through /go and
+   * the partner's signed postback for it (a 68.01 CNY sale at 10%), both through the app itself.
+   */
+  async function recordSale(): Promise<void> {
+    await t.storage.deals.applyFeedSnapshot(t.feed, [dealRecord({ externalId: 'hotpot', title: '双人火锅套餐' })], new Date());
+    const dealId = (await t.storage.deals.listLive({ now: new Date(), page: 1, pageSize: 1 })).deals[0]!.id;
+    await t.storage.revenue.addTerm({ siteId: t.site.id, effectiveFrom: new Date(0), model: 'cps', rateBp: 1000, flatMinor: null, currency: null, category: null, now: new Date() });
+    await t.storage.revenue.rotatePostbackSecret(t.site.id, POSTBACK_SECRET, new Date(), null);
+    const click = await t.app.inject({ url: `/go/${dealId}`, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0' } });
+    const clickId = new URL(click.headers.location as string).searchParams.get('dnclick')!;
+    const params: Record<string, string> = {
+      site: t.site.slug, click_id: clickId, order_id: 'HOTPOT-1', amount: '68.01', currency: 'CNY', status: 'pending', ts: String(Math.floor(Date.now() / 1000)),
+    };
+    const postback = await t.app.inject({ url: `/api/postback?${new URLSearchParams({ ...params, sig: signPostback(POSTBACK_SECRET, params) })}` });
+    if (postback.statusCode !== 200) throw new Error(`postback refused: ${postback.body}`);
+  }
 
   afterAll(async () => {
     await context?.close().catch(() => {});
@@ -57,7 +79,7 @@ describe.skipIf(!chromiumPath() && !browserRequired)('operator walk in Chromium'
     expect(statSync(path).size, path).toBeGreaterThan(1000);
   }
 
-  it('signs in, approves the pending site, adds a CPS term and opens the reports', async () => {
+  it('signs in, approves the pending site, adds a CPS term and reads the click and the sale in the report', async () => {
     const page = await context.newPage();
     page.on('console', (message) => { if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`); });
     page.on('pageerror', (error) => problems.push(`${page.url()}: ${error.message}`));
@@ -113,6 +135,20 @@ describe.skipIf(!chromiumPath() && !browserRequired)('operator walk in Chromium'
     ]);
     expect(reports.status()).toBe(200);
     await page.waitForLoadState();
+    // Today's line for the site with the sale (the default report: the last 30 days per day, by site).
+    const today = new Date().toISOString().slice(0, 10);
+    const line = page.locator('table.report-table tbody tr', { hasText: '乐团网' });
+    expect(await line.count()).toBe(1);
+    const cells = await line.locator('td').allTextContents();
+    expect(cells.slice(0, 5).map((cell) => cell.trim())).toEqual([today, '乐团网', '1', '0', '1']);
+    expect(cells[5]).toContain('100');
+    expect(cells[6]).toContain('68.01');
+    expect(cells[7]).toContain('6.80');
+    const totals = (await page.locator('table.report-table tfoot tr.totals td').allTextContents()).map((cell) => cell.trim());
+    expect(totals.slice(0, 3)).toEqual(['1', '0', '1']);
+    expect(totals[4]).toContain('68.01');
+    expect(totals[5]).toContain('6.80');
+    expect(await page.locator('.report-chart svg.chart').count()).toBeGreaterThan(0);
     await screenshot(page, 'reports');
 
     // The same site page in Chinese, through the header's language switch.
