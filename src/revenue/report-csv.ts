@@ -1,22 +1,17 @@
 // A report as CSV: one row per period × group × currency (a group without money has one row with
 // an empty currency), amounts as exact decimals in major units, a totals row last. Every line, by
-// period then group, streamed through csv-stringify one period at a time (a week of every deal is
-// 100,000+ lines: never one string), starting with a byte order mark so spreadsheet programs read
-// the Chinese names as UTF-8.
-//
-// Text that came from outside (sub ids, deal titles, site names) is neutralised against CSV
-// injection: a cell starting with = + - @ tab or CR is prefixed with ' so a spreadsheet shows it
-// as text instead of running it as a formula (OWASP's advice). Our own numbers are never touched.
-import { stringify } from 'csv-stringify';
-import { Readable, pipeline } from 'node:stream';
+// period then group, streamed one period at a time (a week of every deal is 100,000+ lines: never
+// one string). Text from outside (sub ids, deal titles, site names) is neutralised (csv-export.ts).
+import type { Readable } from 'node:stream';
+import { csvStream, neutraliseCell } from './csv-export';
 import { currencyExponent, formatMinor } from './money';
 import type { ReportExport, ReportFigures } from './reports';
+
+export { neutraliseCell };
 
 const COLUMNS = ['period', 'period_start', 'group', 'key', 'label', 'billable_clicks', 'bot_clicks', 'duplicate_clicks',
   'filtered_clicks', 'conversions', 'conversion_rate', 'currency', 'sales', 'commission_pending', 'commission_approved',
   'commission_reversed', 'commission', 'epc'];
-
-export const neutraliseCell = (text: string): string => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 
 function figureRows(figures: ReportFigures, lead: string[]): string[][] {
   const clicks = [
@@ -44,12 +39,5 @@ async function* records(report: ReportExport): AsyncGenerator<string[]> {
   yield* figureRows(report.totals, [`total (${grain})`, report.request.from, groupBy, '', '']);
 }
 
-/**
- * The CSV as a stream: the records are read only as fast as the stringifier drains, and a failure
- * half way destroys the stream (the response ends short) instead of hanging it.
- */
-export function reportCsvStream(report: ReportExport): Readable {
-  const csv = stringify({ bom: true, record_delimiter: 'windows' });
-  pipeline(Readable.from(records(report)), csv, () => { /* an error has destroyed `csv`, which ends the response */ });
-  return csv;
-}
+/** The report's CSV as a stream (see csvStream). */
+export const reportCsvStream = (report: ReportExport): Readable => csvStream(records(report));

@@ -13,6 +13,7 @@ import { OrderPullService } from '../../revenue/order-pull/pull-orders';
 import {
   MAX_PULL_INTERVAL_MINUTES, MAX_PULL_WINDOW_HOURS, pullUrlProblem, removePullSource, setPullSource, type PullUrlProblem,
 } from '../../revenue/order-pull/pull-source';
+import { importCsvStream } from '../../revenue/reconciliation/import-csv';
 import { REPORT_LIMITS } from '../../revenue/reconciliation/parse-report';
 import { CORRECTABLE, ReconciliationService, type ReportUpload } from '../../revenue/reconciliation/reconciliation-service';
 import type { OrderPullRun, OrderPullSource, ReconciliationImport, Site } from '../../storage';
@@ -310,6 +311,18 @@ export async function operatorReconciliationPageRoutes(app: FastifyInstance): Pr
     const { batch, site } = await findImport(request.params.id);
     if (batch.status === 'previewed') return reply.redirect(`/operator/reconciliation/imports/${batch.id}`, 303);
     return importPage(request, reply, batch, site, 'operator-reconciliation-result.njk');
+  });
+
+  app.get<{ Params: { id: number } }>('/operator/reconciliation/imports/:id/rows.csv', {
+    preHandler: requireOperator,
+    schema: { params: importParams },
+  }, async (request, reply) => {
+    const { batch, site } = await findImport(request.params.id);
+    const rows = await app.storage.reconciliation.listRows(batch.id);
+    return privatePage(reply)
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="reconciliation-${site.slug}-${batch.id}.csv"`)
+      .send(importCsvStream(batch, rows));
   });
 
   async function findImport(id: number): Promise<{ batch: ReconciliationImport; site: Site }> {

@@ -1,14 +1,15 @@
 // One site's page for its owner (/owner/sites/:siteId) and what they can do there: check the
 // domain verification, preview the registered feed again, resume a paused feed, rotate the
 // postback secret (shown once), create (shown once) and revoke API tokens, and download a
-// month's statement as CSV. requireSiteOwner lets only the site's owner (or an operator) in; a
-// feed or token id in the URL must belong to that site, else 403 like a foreign site.
+// month's statement or every conversion as CSV. requireSiteOwner lets only the site's owner (or an
+// operator) in; a feed or token id in the URL must belong to that site, else 403 like a foreign site.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { forbidden, requireSiteOwner, siteIdParam } from '../../accounts/guards';
 import { publicOrigin } from '../../alerts/config';
 import { generateCsrf } from '../../accounts/plugin';
 import { isPeriod } from '../../revenue/periods';
 import { newPostbackSecret, SECRET_GRACE_MS, signPostback } from '../../revenue/postback';
+import { siteConversionsCsv } from '../../revenue/conversions-csv';
 import { statementCsv, statementFor } from '../../revenue/statements';
 import type { Site } from '../../storage';
 import { previewFeed } from '../../sites/validation-preview';
@@ -157,6 +158,18 @@ export async function ownerSiteRoutes(app: FastifyInstance): Promise<void> {
     if (!token || token.siteId !== site.id) throw forbidden();
     await app.siteTokens.revoke(token.id, request.user!.id);
     return privatePage(reply).redirect(`/owner/sites/${site.id}?done=revoked`, 303);
+  });
+
+  app.get<{ Params: { siteId: number } }>('/owner/sites/:siteId/conversions.csv', {
+    preHandler: guard, schema: { params: siteParams },
+  }, async (request, reply) => {
+    const site = siteOf(request);
+    // A day ahead: an order_time may run a few minutes ahead of our clock, and every order belongs in the file.
+    const until = new Date(Date.now() + 86_400_000);
+    return privatePage(reply)
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Content-Disposition', `attachment; filename="${site.slug}-conversions.csv"`)
+      .send(siteConversionsCsv(app.storage, site.id, until));
   });
 
   app.get<{ Params: { siteId: number; month: string } }>('/owner/sites/:siteId/statements/:month.csv', {
