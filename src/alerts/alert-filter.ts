@@ -3,6 +3,7 @@
 // digest runs it through the same search as the page, limited to deals new since the last mail.
 import type { DealQuery } from '../storage';
 import type { DealListingQuery } from '../web/deal-listing-query';
+import { isLocale } from '../web/i18n';
 import { listingParams, listingSearch, toDealQuery, type ListingParams } from '../web/listing-query';
 
 /** The listing's filter fields as an HTTP body or query gives them (no sort or paging). */
@@ -31,6 +32,7 @@ export function parseFilter(filter: string): ListingParams {
     site: sites.length > 0 ? sites : undefined,
     priceMin: text('priceMin'),
     priceMax: text('priceMax'),
+    currency: text('currency'),
     minDiscount: minDiscount === undefined ? undefined : Number(minDiscount),
     minScore: minScore === undefined ? undefined : Number(minScore),
     new: text('new') === '1' ? '1' : undefined,
@@ -38,13 +40,19 @@ export function parseFilter(filter: string): ListingParams {
   });
 }
 
-/** The search for one digest: the filter, at or under the ceiling, first seen in (since, now]. */
-export function digestQuery(params: ListingParams, ceilingMinor: number | null, since: Date, now: Date, size: number): DealQuery {
-  const query = toDealQuery({ ...params, sort: 'newest', page: 1, pageSize: size }, now);
+/**
+ * The search for one digest: the filter, at or under the ceiling, first seen in (since, now]. The
+ * ceiling is in the filter's price currency: the one it names, else the default for its city and
+ * the subscriber's language, as the form showed it; only deals in that currency pass it.
+ */
+export function digestQuery(params: ListingParams, ceilingMinor: number | null, since: Date, now: Date, size: number, locale: string): DealQuery {
+  const query = toDealQuery({ ...params, sort: 'newest', page: 1, pageSize: size }, now, isLocale(locale) ? locale : 'en');
   const ceilings = [query.priceMax, ceilingMinor ?? undefined].filter((value): value is number => value !== undefined);
   return {
     ...query,
     priceMax: ceilings.length > 0 ? Math.min(...ceilings) : undefined,
+    // A ceiling alone is a price bound too: it keeps the deals of its currency.
+    priceCurrency: query.priceCurrency,
     collapseGroups: false,
     facetLimit: 1,
     firstSeen: { after: since, until: now },

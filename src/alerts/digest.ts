@@ -53,7 +53,7 @@ export async function sendDigests(context: DigestContext, now: Date, signal?: Ab
 
 async function sendDigest(context: DigestContext, subscription: AlertSubscription, now: Date): Promise<'sent' | 'empty' | 'failed'> {
   const since = subscription.lastDigestAt ?? subscription.confirmedAt ?? subscription.createdAt;
-  const query = digestQuery(parseFilter(subscription.filter), subscription.priceCeilingMinor, since, now, DIGEST_SIZE);
+  const query = digestQuery(parseFilter(subscription.filter), subscription.priceCeilingMinor, since, now, DIGEST_SIZE, subscription.locale);
   const result = await context.storage.deals.search(query);
   if (result.total === 0) return 'empty';
   // Claim first: another run (the CLI beside the server) that got here too sends nothing.

@@ -28,8 +28,12 @@ function unsubscribeHeaders(url: string): Record<string, string> {
 export function confirmationMail(subscription: AlertSubscription, confirmToken: string, links: AlertLinks): MailMessage {
   const tr = subscriberTranslator(subscription);
   const filter = filterDescription(parseFilter(subscription.filter), subscription.priceCeilingMinor, tr);
-  const body = render('confirm', { locale: tr.locale, t: tr.t, filter, confirmUrl: links.confirm(confirmToken), listingUrl: links.listing(subscription.filter) });
-  return { to: subscription.email, subject: tr.t('mailConfirmSubject', { filter }), ...body };
+  // The unsubscribe link works before and after confirming: whoever gets this mail can stop it for good.
+  const unsubscribeUrl = links.unsubscribe(subscription);
+  const body = render('confirm', {
+    locale: tr.locale, t: tr.t, filter, confirmUrl: links.confirm(confirmToken), listingUrl: links.listing(subscription.filter), unsubscribeUrl,
+  });
+  return { to: subscription.email, subject: tr.t('mailConfirmSubject', { filter }), ...body, headers: unsubscribeHeaders(unsubscribeUrl) };
 }
 
 export interface DigestDeal {
@@ -74,7 +78,7 @@ export function digestMail(subscription: AlertSubscription, deals: StoredDeal[],
   });
   return {
     to: subscription.email,
-    subject: tr.t('mailDigestSubject', { count: tr.number(total), filter }),
+    subject: tr.t('mailDigestSubject', { count: total, filter }),
     ...body,
     headers: unsubscribeHeaders(unsubscribeUrl),
   };

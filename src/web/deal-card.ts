@@ -25,6 +25,8 @@ export interface DealCard {
   soldText: string | null;
   timeLeft: string | null;
   ended: boolean;
+  /** "Starts in 3 days" for a deal whose feed gives a start still to come: listed, but marked. */
+  startsIn: string | null;
   isNew: boolean;
   /** "on 3 sites from ¥58.00" for an offer several sites sell. */
   groupText: string | null;
@@ -47,6 +49,7 @@ export function dealCityLabel(deal: Pick<StoredDeal, 'city' | 'nationwide'>, tr:
 export function toDealCard(deal: StoredDeal | ListedDeal, tr: Translator, now: Date): DealCard {
   const ends = deal.endsAt ? new Date(deal.endsAt) : null;
   const ended = ends !== null && ends.getTime() <= now.getTime();
+  const starts = deal.startsAt ? new Date(deal.startsAt) : null;
   const group = 'group' in deal ? deal.group : null;
   return {
     id: deal.id,
@@ -66,6 +69,7 @@ export function toDealCard(deal: StoredDeal | ListedDeal, tr: Translator, now: D
     soldText: deal.sold !== null ? tr.t('sold', { count: tr.number(deal.sold) }) : null,
     timeLeft: ends && !ended ? tr.t('endsIn', { relative: tr.relativeTime(ends, now) }) : null,
     ended,
+    startsIn: starts && starts.getTime() > now.getTime() ? tr.t('startsIn', { relative: tr.relativeTime(starts, now) }) : null,
     isNew: now.getTime() - new Date(deal.firstSeenAt).getTime() < DAY_MS,
     groupText: group && group.siteCount > 1
       ? tr.t('onSitesFrom', { count: group.siteCount, price: tr.money(group.lowestPriceMinor, group.currency) })

@@ -1,7 +1,8 @@
 // The query string of GET /api/deals and the storage query it becomes. The same parameter names
 // as the listing page; prices are major units written as decimals (`99.5`, at most two places),
-// read exactly into minor units, never through floating point.
+// read exactly into minor units, never through floating point, in one currency (price-currency.ts).
 import type { DealQuery, DealSort } from '../storage';
+import { cityCurrency, minorDigits, priceCurrencies } from './price-currency';
 
 export const dealSorts: readonly DealSort[] = ['newest', 'price', 'price-desc', 'discount', 'popular', 'ending'];
 
@@ -15,6 +16,7 @@ export interface DealListingQuery {
   site?: string[];
   priceMin?: string;
   priceMax?: string;
+  currency?: string;
   minDiscount?: number;
   minScore?: number;
   new?: '1' | 'true' | '0' | 'false';
@@ -39,6 +41,10 @@ export const dealListingQuerystring = {
     },
     priceMin: { type: 'string', pattern: MAJOR_AMOUNT, description: 'Lowest price in major units (`50`, `99.5`).' },
     priceMax: { type: 'string', pattern: MAJOR_AMOUNT, description: 'Highest price in major units.' },
+    currency: {
+      type: 'string', enum: priceCurrencies,
+      description: 'Currency of priceMin and priceMax: with either, only deals in this currency match. Default: the city\'s currency, else CNY (the page: else the language\'s).',
+    },
     minDiscount: { type: 'integer', minimum: 0, maximum: 100, description: 'Minimum percent off.' },
     minScore: { type: 'integer', minimum: 0, maximum: 100, description: 'Only sites whose credibility score (0–100, README) is at least this; unscored sites are left out.' },
     new: { ...FLAG, description: 'Only deals first seen in the last 24 hours (`1`).' },
@@ -50,24 +56,31 @@ export const dealListingQuerystring = {
   },
 } as const;
 
-/** `99.5` → 9950, exactly. */
-export function majorToMinor(amount: string): number {
+/** `99.5` → 9950, exactly; in a currency without minor units (JPY: `digits` 0) the fraction is dropped. */
+export function majorToMinor(amount: string, digits = 2): number {
   const [whole, fraction = ''] = amount.split('.');
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0').slice(0, digits) || '0');
 }
 
 const isOn = (flag: string | undefined) => flag === '1' || flag === 'true';
 
-export function toApiDealQuery(params: DealListingQuery, now: Date): DealQuery {
+/**
+ * The storage query. A price filter's currency is the one asked, else `fallbackCurrency` (the API
+ * gives the city's or CNY: its answer depends on the URL alone; the page adds the language).
+ */
+export function toApiDealQuery(params: DealListingQuery, now: Date, fallbackCurrency = cityCurrency(params.city) ?? 'CNY'): DealQuery {
   const sites = (params.site ?? []).flatMap((item) => item.split(',')).filter(Boolean);
+  const priceCurrency = params.currency ?? fallbackCurrency;
+  const minor = (amount: string | undefined) => amount === undefined ? undefined : majorToMinor(amount, minorDigits(priceCurrency));
   return {
     now,
     city: params.city,
     district: params.district,
     category: params.category,
     sites: sites.length ? [...new Set(sites)].slice(0, 20) : undefined,
-    priceMin: params.priceMin === undefined ? undefined : majorToMinor(params.priceMin),
-    priceMax: params.priceMax === undefined ? undefined : majorToMinor(params.priceMax),
+    priceMin: minor(params.priceMin),
+    priceMax: minor(params.priceMax),
+    priceCurrency,
     minDiscount: params.minDiscount,
     minScore: params.minScore,
     newToday: isOn(params.new),

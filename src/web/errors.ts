@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MessageKey } from './i18n';
 import { pageContext } from './page-context';
+import { validationProblems } from './validation-problems';
 
 export class HttpError extends Error {
   constructor(readonly statusCode: number, readonly code: string, message: string) {
@@ -20,14 +21,21 @@ const CSRF_CODES = new Set(['FST_CSRF_INVALID_TOKEN', 'FST_CSRF_MISSING_SECRET']
 export const wantsHtml = (request: FastifyRequest): boolean =>
   !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
 
-function send(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string) {
+/**
+ * The answer to a failure: JSON with the code and message for the API, else a page in the
+ * shopper's language. The page says which parameters were wrong (`problems`, from a failed
+ * validation) and never shows an internal message.
+ */
+function send(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string, problems: string[] = []) {
   reply.code(status);
   if (wantsHtml(request)) {
     const tr = request.translator;
     return reply.view('error.njk', {
       ...pageContext(request),
       heading: tr.t(headingFor(status)),
-      message: status === 404 ? tr.t('notFoundText') : message,
+      intro: problems.length > 0 ? tr.t('badRequestIntro') : null,
+      problems,
+      message: status === 404 ? tr.t('notFoundText') : status >= 500 ? tr.t('serverErrorText') : problems.length > 0 ? null : message,
     });
   }
   return reply.send({ statusCode: status, code, error: httpReason(status), message });
@@ -40,8 +48,9 @@ const httpReason = (status: number): string =>
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) return send(request, reply, error.statusCode, error.code, error.message);
-    if ((error as FastifyError).validation) {
-      return send(request, reply, 400, 'DN_ERR_INVALID_REQUEST', error.message);
+    const validation = (error as FastifyError).validation;
+    if (validation) {
+      return send(request, reply, 400, 'DN_ERR_INVALID_REQUEST', error.message, validationProblems(validation, request.translator));
     }
     if (CSRF_CODES.has((error as FastifyError).code)) {
       return send(request, reply, 403, 'DN_ERR_CSRF', request.translator.t('csrfRefused'));

@@ -1,5 +1,7 @@
 // Interface languages: the shopper's choice from Accept-Language, messages from ./messages,
-// and money and time formatted for that locale with Intl.
+// and money and time formatted for that locale with Intl. A message that counts something is an
+// object of plural forms ({"one": "{count} deal", "other": "{count} deals"}), chosen for `count`
+// by Intl.PluralRules: each language lists the forms it has (Chinese only "other").
 import en from './messages/en.json';
 import zhCN from './messages/zh-CN.json';
 
@@ -7,7 +9,11 @@ export const locales = ['zh-CN', 'en'] as const;
 export type Locale = (typeof locales)[number];
 export type MessageKey = keyof typeof en;
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+/** A message with plural forms, by Intl.PluralRules category; `other` is always there. */
+type PluralMessage = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+type Message = string | PluralMessage;
+
+const catalogues: Record<Locale, Record<MessageKey, Message>> = { en, 'zh-CN': zhCN };
 
 /** The best supported locale for an Accept-Language header; Chinese of any region reads zh-CN. */
 export function pickLocale(acceptLanguage: string | undefined): Locale {
@@ -60,6 +66,14 @@ function buildTranslator(locale: Locale): Translator {
   const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const number = new Intl.NumberFormat(locale);
+  const plurals = new Intl.PluralRules(locale);
+  /** The message's text: its plural form for `values.count` (a number, shown in the locale's digits). */
+  const text = (message: Message, values: Record<string, string | number>): { text: string; values: Record<string, string | number> } => {
+    if (typeof message === 'string') return { text: message, values };
+    const count = values.count;
+    if (typeof count !== 'number') return { text: message.other, values };
+    return { text: message[plurals.select(count)] ?? message.other, values: { ...values, count: number.format(count) } };
+  };
   return {
     locale,
     dateTime: (at, timeZone) => new Intl.DateTimeFormat(locale, {
@@ -68,7 +82,10 @@ function buildTranslator(locale: Locale): Translator {
     date: (at, timeZone) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(at),
     percent: (fraction) => percent.format(fraction),
     number: (value) => number.format(value),
-    t: (key, values = {}) => messages[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`)),
+    t(key, values = {}) {
+      const chosen = text(messages[key], values);
+      return chosen.text.replace(/\{(\w+)\}/g, (_, name: string) => String(chosen.values[name] ?? `{${name}}`));
+    },
     money: (minor, currency) => formatMoney(locale, minor, currency),
     relativeTime(until, now) {
       const minutes = Math.round((until.getTime() - now.getTime()) / 60_000);

@@ -3,6 +3,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { DealQuery, DealSort } from '../storage';
 import { dealListingQuerystring, dealSorts, toApiDealQuery, type DealListingQuery } from './deal-listing-query';
+import type { Locale } from './i18n';
+import { cityCurrency, defaultPriceCurrency } from './price-currency';
 
 export const sorts = dealSorts;
 
@@ -17,6 +19,8 @@ export interface ListingParams {
   site?: string[];
   priceMin?: string;
   priceMax?: string;
+  /** The price bounds' currency; only with a bound. */
+  currency?: string;
   minDiscount?: number;
   minScore?: number;
   new?: '1';
@@ -61,9 +65,15 @@ export async function dropEmptyFields(request: FastifyRequest): Promise<void> {
 
 const isOn = (flag: string | undefined) => flag === '1' || flag === 'true';
 
-/** The validated query string in one spelling: flags as `1` or absent, sites as a list. */
-export function listingParams(query: DealListingQuery, city: string | undefined): ListingParams {
+/**
+ * The validated query string in one spelling: flags as `1` or absent, sites as a list, and the
+ * currency only beside a price bound (the form sends it always), where it is written out: the
+ * one asked, else the default for the city and `locale` when given, so a shared link means the
+ * same amounts in any language.
+ */
+export function listingParams(query: DealListingQuery, city: string | undefined, locale?: Locale): ListingParams {
   const sites = [...new Set((query.site ?? []).flatMap((item) => item.split(',')).filter(Boolean))];
+  const priced = query.priceMin !== undefined || query.priceMax !== undefined;
   return {
     city,
     district: query.district,
@@ -71,6 +81,7 @@ export function listingParams(query: DealListingQuery, city: string | undefined)
     site: sites.length > 0 ? sites : undefined,
     priceMin: query.priceMin,
     priceMax: query.priceMax,
+    currency: priced ? query.currency ?? (locale ? defaultPriceCurrency(city, locale) : undefined) : undefined,
     minDiscount: query.minDiscount,
     minScore: query.minScore,
     new: isOn(query.new) ? '1' : undefined,
@@ -82,8 +93,13 @@ export function listingParams(query: DealListingQuery, city: string | undefined)
   };
 }
 
-export function toDealQuery(params: ListingParams, now: Date): DealQuery {
-  return toApiDealQuery({ ...params, city: params.city || undefined }, now);
+/**
+ * The storage query. Price bounds without a currency are in the default for the city and
+ * `locale`; without a locale (the Atom feed, answered by URL alone) the city's, else CNY.
+ */
+export function toDealQuery(params: ListingParams, now: Date, locale?: Locale): DealQuery {
+  const city = params.city || undefined;
+  return toApiDealQuery({ ...params, city }, now, locale ? defaultPriceCurrency(city, locale) : cityCurrency(city) ?? 'CNY');
 }
 
 /** The filters besides the city that narrow the results (not sort or paging), for "clear filters". */
@@ -110,6 +126,7 @@ export function listingSearch(params: ListingParams, overrides: Overrides = {}):
   for (const site of merged.site ?? []) add('site', site);
   add('priceMin', merged.priceMin);
   add('priceMax', merged.priceMax);
+  add('currency', merged.currency);
   add('minDiscount', merged.minDiscount);
   add('minScore', merged.minScore);
   add('new', merged.new);

@@ -107,10 +107,19 @@ const facetValues = {
   },
 } as const;
 
+const stepCounts = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['atLeast', 'count'],
+    properties: { atLeast: { type: 'integer' }, count: { type: 'integer' } },
+  },
+} as const;
+
 export const facetsSchema = {
   $id: 'facets',
   type: 'object',
-  description: 'Live counts per filter value, each with every other filter applied but not its own; at most 50 values each, largest first.',
+  description: 'Live counts per filter value, each with every other filter applied but not its own; largest first, at most 50 values each but every city.',
   required: ['cities', 'districts', 'categories', 'sites'],
   properties: {
     cities: { ...facetValues, description: "A city's count includes the nationwide deals, which show in every city." },
@@ -119,5 +128,8 @@ export const facetsSchema = {
     sites: facetValues,
     nationwide: { type: 'integer', description: 'Nationwide deals among the matches.' },
     newToday: { type: 'integer', description: 'Deals first seen in the last 24 hours under the other filters.' },
+    sitesTotal: { type: 'integer', description: 'Sites with matches under the other filters; `sites` lists the largest (and the chosen ones).' },
+    discounts: { ...stepCounts, description: 'Matches at or above each minimum-discount step (percent off), under every other filter.' },
+    scores: { ...stepCounts, description: 'Matches of sites scored at or above each credibility step, under every other filter.' },
   },
 } as const;

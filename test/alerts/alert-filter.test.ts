@@ -15,10 +15,25 @@ describe('an alert filter', () => {
   it('searches the filter at or under the lower of its price bound and the ceiling, for deals first seen since the last digest', () => {
     const since = new Date('2026-01-01T00:00:00Z');
     const now = new Date('2026-01-02T00:00:00Z');
-    const query = digestQuery(parseFilter('?city=chengdu&priceMax=150'), 9950, since, now, 30);
+    const query = digestQuery(parseFilter('?city=chengdu&priceMax=150'), 9950, since, now, 30, 'en');
     expect(query).toMatchObject({ city: 'chengdu', priceMax: 9950, sort: 'newest', pageSize: 30, firstSeen: { after: since, until: now } });
-    expect(digestQuery(parseFilter('?priceMax=80'), 9950, since, now, 30).priceMax).toBe(8000);
-    expect(digestQuery(parseFilter(''), null, since, now, 30).priceMax).toBeUndefined();
+    expect(digestQuery(parseFilter('?priceMax=80'), 9950, since, now, 30, 'zh-CN').priceMax).toBe(8000);
+    expect(digestQuery(parseFilter(''), null, since, now, 30, 'zh-CN').priceMax).toBeUndefined();
+  });
+
+  it('compares the ceiling and price bounds with deals of one currency: the filter\'s, else its city\'s, else the subscriber\'s language\'s', () => {
+    const since = new Date('2026-01-01T00:00:00Z');
+    const now = new Date('2026-01-02T00:00:00Z');
+    const currencyOf = (filter: string, locale: string) => digestQuery(parseFilter(filter), 10000, since, now, 30, locale).priceCurrency;
+    expect(currencyOf('', 'zh-CN')).toBe('CNY');
+    expect(currencyOf('', 'en')).toBe('USD');
+    expect(currencyOf('?city=chengdu', 'en')).toBe('CNY');
+    expect(currencyOf('?city=new-york', 'zh-CN')).toBe('USD');
+    const named = canonicalFilter({ priceMax: '100', currency: 'HKD' });
+    expect(named).toBe('?priceMax=100&currency=HKD');
+    expect(currencyOf(named, 'zh-CN')).toBe('HKD');
+    // Without a price bound the currency is not part of the filter: one spelling per filter.
+    expect(canonicalFilter({ q: 'spa', currency: 'HKD' })).toBe('?q=spa');
   });
 });
 

@@ -148,7 +148,7 @@ describe('deal page, sites directory, favourites and feeds', () => {
     expect(gone.hasClass('deal-ended')).toBe(true);
     expect(gone.find('.ended').text()).toBe('Ended');
     expect(gone.find('a.go').length).toBe(0);
-    expect(favourites('.deal-list').prev().text()).toContain('1 starred deals are no longer listed.');
+    expect(favourites('.deal-list').prev().text()).toContain('1 starred deal is no longer listed.');
     expect((await get('/favourites?ids=1,abc')).statusCode).toBe(400);
     expect((await get('/favourites')).statusCode).toBe(200);
   });

@@ -188,14 +188,28 @@ function stepAggregates(query: DealQuery, discount: string, score: string): { to
 
 const withoutSteps = (query: DealQuery): DealQuery => ({ ...query, minDiscount: undefined, minScore: undefined });
 
+/**
+ * A facet's order and limit: largest counts first, except that the sites the query chose come
+ * before the rest (and beyond the limit), so each chosen site shows its own count however small.
+ */
+function facetOrder(query: DealQuery, name: FacetName, column: string): { sql: string; params: Record<string, unknown> } {
+  const chosen = name === 'sites' ? query.sites ?? [] : [];
+  if (chosen.length === 0) return { sql: 'ORDER BY count DESC, value LIMIT @facetLimit', params: { facetLimit: facetLimitOf(query) } };
+  return {
+    sql: `ORDER BY ${column} IN (SELECT value FROM json_each(@chosen)) DESC, count DESC, value LIMIT @facetLimit`,
+    params: { chosen: JSON.stringify(chosen), facetLimit: facetLimitOf(query) + chosen.length },
+  };
+}
+
 function facetStatement(query: DealQuery, name: Exclude<FacetName, 'city'>, column: string, groupBy: string): ListingStatement {
   const where = whereFor(query, name);
+  const order = facetOrder(query, name, column);
   // How many values the facet has in all (the window counts the groups before the LIMIT).
   return {
     sql: `SELECT ${column} AS value, count(*) AS count, count(*) OVER () AS values_total, ${horizon} ${summaryFrom(query, name, name)}
       WHERE ${where.sql} AND ${column} IS NOT NULL
-      GROUP BY ${groupBy} ORDER BY count DESC, value LIMIT @facetLimit`,
-    params: { ...where.params, facetLimit: facetLimitOf(query) },
+      GROUP BY ${groupBy} ${order.sql}`,
+    params: { ...where.params, ...order.params },
   };
 }
 
@@ -290,7 +304,7 @@ export function searchSummaryStatement(query: DealQuery): ListingStatement | nul
   const counted = stepAggregates(query, 'd.discount_percent', 'd.credibility_score');
   const facetArm = (name: Exclude<FacetName, 'city'>, role: string, column: string, groupBy: string, join = '') =>
     `SELECT * FROM (SELECT '${role}' AS facet, ${column} AS value, count(*) AS count, ${horizon} FROM m d ${join}
-    WHERE ${others(name)} AND ${column} IS NOT NULL GROUP BY ${groupBy} ORDER BY count DESC, value LIMIT @facetLimit)`;
+    WHERE ${others(name)} AND ${column} IS NOT NULL GROUP BY ${groupBy} ${facetOrder(query, name, column).sql})`;
   const arms = [
     `SELECT 'count' AS facet, ${counted.steps} AS value, ${counted.total} AS count, ${horizon} FROM m d WHERE ${others(undefined, false)}`,
     `SELECT 'cities', d.geo, count(*), ${horizon} FROM m d WHERE ${others('city')} AND d.geo IS NOT NULL GROUP BY d.geo`,
@@ -306,7 +320,7 @@ export function searchSummaryStatement(query: DealQuery): ListingStatement | nul
   FROM deal_search f JOIN deals d ON d.id = f.rowid JOIN sites s ON s.id = d.site_id
   WHERE f.deal_search MATCH @match AND ${base.join('\n  AND ')})
 ${arms.join('\nUNION ALL\n')}`,
-    params: { ...full.params, facetLimit: facetLimitOf(query), newSince: query.now.getTime() - DAY_MS },
+    params: { ...full.params, ...facetOrder(query, 'sites', 's.slug').params, newSince: query.now.getTime() - DAY_MS },
   };
 }
 

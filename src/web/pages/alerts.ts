@@ -12,12 +12,13 @@ import type { AlertSubscription } from '../../storage';
 import { dealListingQuerystring, majorToMinor } from '../deal-listing-query';
 import { HttpError } from '../errors';
 import { pageContext } from '../page-context';
+import { defaultPriceCurrency, minorDigits } from '../price-currency';
 
 /** Subscription requests per address per minute: enough for a person, too few to bomb an inbox. */
 export const SUBSCRIBE_LIMIT_PER_MINUTE = 5;
 
 const MAJOR_AMOUNT = '^[0-9]{1,9}([.][0-9]{1,2})?$';
-const { city, district, category, site, priceMin, priceMax, minDiscount, minScore, q } = dealListingQuerystring.properties;
+const { city, district, category, site, priceMin, priceMax, currency, minDiscount, minScore, q } = dealListingQuerystring.properties;
 
 interface SubscribeBody extends AlertFilterFields {
   email: string;
@@ -31,7 +32,7 @@ const subscribeBody = {
     // Ajv's "email" format; 254 is the longest address SMTP can carry.
     email: { type: 'string', format: 'email', maxLength: 254, description: 'Where the alert goes.' },
     priceCeiling: { type: 'string', pattern: MAJOR_AMOUNT, description: 'Only deals at or under this price, in major units (`100`).' },
-    city, district, category, site, priceMin, priceMax, minDiscount, minScore, q,
+    city, district, category, site, priceMin, priceMax, currency, minDiscount, minScore, q,
     new: { type: 'string', enum: ['1', 'true', '0', 'false'] },
   },
 } as const;
@@ -104,7 +105,9 @@ export async function alertPageRoutes(app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const { email, priceCeiling, ...filter } = request.body;
     const tr = request.translator;
-    const priceCeilingMinor = priceCeiling === undefined ? null : majorToMinor(priceCeiling);
+    // In the currency the form named beside the ceiling (price-currency.ts).
+    const ceilingCurrency = filter.currency ?? defaultPriceCurrency(filter.city, tr.locale);
+    const priceCeilingMinor = priceCeiling === undefined ? null : majorToMinor(priceCeiling, minorDigits(ceilingCurrency));
     const outcome = await app.alerts.subscribe({ email, filter, priceCeilingMinor, locale: tr.locale });
     request.log.info({ outcome }, 'alert subscription request');
     return linkPage(reply).view('alert.njk', {

@@ -31,7 +31,7 @@ export async function dealsPageRoutes(app: FastifyInstance): Promise<void> {
     schema: { querystring: listingQuerystring },
     preValidation: dropEmptyFields,
   }, async (request, reply) => {
-    const params = listingParams(request.query, chosenCity(request, reply));
+    const params = listingParams(request.query, chosenCity(request, reply), request.translator.locale);
     varyByShopper(reply);
     if (request.user) return reply.view('deals.njk', await listingView(app, request, params));
     // Everything the page depends on besides the data: the URL as asked (the language switch
@@ -48,8 +48,8 @@ export async function dealsPageRoutes(app: FastifyInstance): Promise<void> {
 /** The listing template's data for one request. */
 async function listingView(app: FastifyInstance, request: FastifyRequest, params: ListingParams) {
   const now = new Date();
-  const result = await app.storage.deals.search(toDealQuery(params, now));
   const tr = request.translator;
+  const result = await app.storage.deals.search(toDealQuery(params, now, tr.locale));
   // Only the sites the filter shows: the facet's values and the ones already chosen.
   const siteNames = await app.storage.sites.namesBySlug([...result.facets.sites.map((facet) => facet.value), ...(params.site ?? [])]);
   return {
@@ -58,7 +58,7 @@ async function listingView(app: FastifyInstance, request: FastifyRequest, params
     heading: listingHeading(params, result.total, tr),
     deals: result.deals.map((deal) => toDealCard(deal, tr, now)),
     total: result.total,
-    filters: listingFilters(params, result.facets, siteNames, tr),
+    filters: listingFilters(params, result.facets, result.total, siteNames, tr),
     pager: pager(params, result),
     feedHref: `/feed.atom${listingSearch(params, { page: undefined, pageSize: undefined })}`,
     clearHref: `/${listingSearch({ sort: params.sort, page: 1, pageSize: params.pageSize, city: params.city })}`,
