@@ -387,7 +387,14 @@ async function serverChildMain(mode: string, arg: string): Promise<void> {
   process.send!({ ready: server.address } satisfies ToParent);
 }
 
-interface ServerChild { address: string; close(): Promise<void>; kill(): Promise<void> }
+interface ServerChild { address: string; close(): Promise<void>; kill(): Promise<void>; cpuMicros(): number }
+
+/** A process's CPU time so far (user + system), from /proc (Linux): robust against a shared machine. */
+function processCpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticksPerSecond = 100; // USER_HZ, 100 on Linux
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / ticksPerSecond;
+}
 
 /** The app's two ways of answering: its shipped default, and with the answers cache off (every request renders). */
 type AppMode = 'cached' | 'uncached';
@@ -410,6 +417,7 @@ function startServerChild(mode: 'serve-app' | 'serve-bare', arg: string, env: No
       child.off('exit', onExit);
       resolve({
         address: message.ready,
+        cpuMicros: () => processCpuMicros(child.pid!),
         close: async () => {
           if (child.connected) child.send('close');
           await exited;
@@ -502,10 +510,11 @@ async function unloaded(address: string, path: string, budgetMs: number, maxRuns
 }
 
 type Server = 'bare' | AppMode;
-interface Run { target: number; server: Server; round: number; rps: number; p50: number; p99: number; ok: number; bad: number }
+interface Run { target: number; server: Server; round: number; rps: number; p50: number; p99: number; ok: number; bad: number; cpuMicrosPerAnswer: number }
 
-function record(target: number, server: Server, roundNo: number, result: AutocannonResult): Run {
+function record(target: number, server: Server, roundNo: number, result: AutocannonResult, cpuMicros: number): Run {
   return {
+    cpuMicrosPerAnswer: cpuMicros / Math.max(1, result['2xx']),
     target, server, round: roundNo, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99,
     ok: result['2xx'], bad: result.non2xx + result.errors + result.timeouts,
   };
@@ -550,7 +559,9 @@ export async function runListingBench(options: BenchOptions): Promise<Table[]> {
         for (const [index, target] of TARGETS.entries()) {
           const url = `${bare.address}/bare/${index}`;
           await autocannon({ url, connections: CONNECTIONS, duration: 1, timeout: 30, headers: HEADERS });
-          runs.push(record(index, 'bare', roundNo, await autocannon({ url, connections: CONNECTIONS, duration: bareSeconds, timeout: 30, headers: HEADERS })));
+          const cpuBefore = bare.cpuMicros();
+          const result = await autocannon({ url, connections: CONNECTIONS, duration: bareSeconds, timeout: 30, headers: HEADERS });
+          runs.push(record(index, 'bare', roundNo, result, bare.cpuMicros() - cpuBefore));
           logRun(runs.at(-1)!);
         }
       } finally {
@@ -564,7 +575,9 @@ export async function runListingBench(options: BenchOptions): Promise<Table[]> {
           const app = await startServerChild('serve-app', dbPath, appEnv(mode));
           try {
             await (await fetch(`${app.address}${target.path}`, { headers: HEADERS })).arrayBuffer();
-            runs.push(record(index, mode, roundNo, await autocannon({ url: `${app.address}${target.path}`, connections: CONNECTIONS, duration: seconds, timeout: 30, headers: HEADERS })));
+            const cpuBefore = app.cpuMicros();
+            const result = await autocannon({ url: `${app.address}${target.path}`, connections: CONNECTIONS, duration: seconds, timeout: 30, headers: HEADERS });
+            runs.push(record(index, mode, roundNo, result, app.cpuMicros() - cpuBefore));
             logRun(runs.at(-1)!);
           } finally {
             await app.kill();
@@ -589,6 +602,8 @@ export async function runListingBench(options: BenchOptions): Promise<Table[]> {
       round(mean(app.map((run) => run.rps)), 1), round(mean(app.map((run) => run.p50)), 0), round(mean(app.map((run) => run.p99)), 0),
       Math.round(mean(bare.map((run) => run.rps))), round(mean(bare.map((run) => run.p50)), 1), round(mean(bare.map((run) => run.p99)), 1),
       ratios.map((each) => each.toPrecision(2)).join(' / '), ratio.toPrecision(2), ratio >= 0.5 ? 'yes' : '**no**',
+      Math.round(mean(app.map((run) => run.cpuMicrosPerAnswer))), Math.round(mean(bare.map((run) => run.cpuMicrosPerAnswer))),
+      (mean(bare.map((run) => run.cpuMicrosPerAnswer)) / mean(app.map((run) => run.cpuMicrosPerAnswer))).toPrecision(2),
       app.reduce((sum, run) => sum + run.bad, 0),
     ];
   }));
@@ -601,13 +616,14 @@ export async function runListingBench(options: BenchOptions): Promise<Table[]> {
 
   return [{
     title: `Listing at ${sizes.deals.toLocaleString('en')} deals: autocannon ${CONNECTIONS} connections, ${seconds} s per run (after a 1 s warm-up), ${rounds} alternating rounds, 127.0.0.1`,
-    columns: ['target', 'app answers', 'live matches', 'answer bytes', 'unloaded ms (median, sequential)', 'app req/s', 'app p50 ms', 'app p99 ms', 'bare req/s', 'bare p50 ms', 'bare p99 ms', 'ratio per round', 'ratio (mean)', '≥ 0.5', 'app non-2xx/errors'],
+    columns: ['target', 'app answers', 'live matches', 'answer bytes', 'unloaded ms (median, sequential)', 'app req/s', 'app p50 ms', 'app p99 ms', 'bare req/s', 'bare p50 ms', 'bare p99 ms', 'ratio per round', 'ratio (mean)', '≥ 0.5', 'app CPU µs per answer', 'bare CPU µs per answer', 'CPU ratio (bare / app)', 'app non-2xx/errors'],
     rows,
     notes: [
       `Database: ${sizes.deals} deals (${meta.build.liveDeals} not removed; ${meta.build.removed} removed by ${meta.build.secondSnapshots} second snapshots), ${sizes.sites} sites, ${sizes.cities} cities; ${(meta.build.fileBytes / 1024 / 1024).toFixed(0)} MiB; built ${meta.builtAt} in ${meta.build.seconds.toFixed(0)} s through applyFeedSnapshot (peak RSS ${meta.build.peakRssMiB} MiB)${reused ? ', reused from the cache' : ', built in this run'}${meta.migratedFrom === undefined ? '' : ` (migrated from schema ${meta.migratedFrom} in ${meta.migrateSeconds?.toFixed(0)} s)`}.`,
       `Bare = fastify (no schema, no storage) answering each target's captured body verbatim (same byte length and Content-Type), one child per round, 1 s warm-up then ${bareSeconds} s per route.`,
       `App = startServer on the cached file (every feed paused: the scheduler is idle), a fresh child per route, mode and round, warmed by one request, ${seconds} s of autocannon, then SIGKILL (drops the queued backlog). Each server child has one core, autocannon the other.`,
       'App answers "cached" = as shipped: an anonymous listing or /api/deals answer is reused for 2 s (DEALNAV_PAGE_CACHE_MS), so under load most requests of one URL are served from memory. "uncached" = DEALNAV_PAGE_CACHE_MS=0: every request runs the page query and renders; the totals and facets still come from their own cache (listing-cache.ts), as they do for any URL whose filters were asked before (another page, another sort).',
+      'CPU µs per answer: the server process\'s CPU time (from /proc) over the 2xx answers of the run; the CPU ratio is the throughput ratio each would reach with a core to itself, and moves far less than req/s on a shared machine.',
       'On a route that is saturated (service time × connections ≫ 1 s) p50/p99 are mostly queueing; "unloaded ms" is the service time of one request on an idle server (sequential requests, median).',
       `Measured part (explain, capture, ${rounds} rounds): ${measuredSeconds.toFixed(0)} s.`,
     ],
