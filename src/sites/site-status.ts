@@ -4,6 +4,9 @@
 //   pending ──approve──▶ active ──suspend──▶ suspended ──reactivate──▶ active
 //   pending ──reject───▶ rejected ──approve──▶ active
 //
+// An owner's edit (edit-site.ts) also leads back to pending: a rejected site resubmitted, or an
+// active one whose home page moved to another host.
+//
 // Only an active site's feeds are crawled (feeds.listDue) and only its deals list and redirect
 // (/go answers 404 for a suspended site's deal: no click, no trip to the partner). The storage's
 // setStatus fires the deals change listeners, so the caches of both drop the site at once.
