@@ -103,6 +103,11 @@ describe('email alerts for a listing filter', () => {
     const confirmLink = new RegExp(`${ORIGIN}/alerts/confirm\\?token=[A-Za-z0-9_-]{43}`).exec(confirmation!.text ?? '')?.[0];
     expect(confirmLink).toBeDefined();
     expect(confirmation!.html).toContain(confirmLink);
+    // Whoever gets it can also stop it for good, before or after confirming: a line and the headers.
+    expect(confirmation!.text).toContain('如果不是您本人操作，请忽略此邮件');
+    const stopLink = new RegExp(`已确认但又改变主意？点此链接即可立即停止此提醒: (${ORIGIN}/alerts/unsubscribe\\?token=[A-Za-z0-9_-]{43})`).exec(confirmation!.text ?? '')?.[1];
+    expect(stopLink).toBeDefined();
+    expect(header(confirmation!, 'List-Unsubscribe')).toBe(`<${stopLink}>`);
 
     // The same email and filter again: no second subscription, no second mail so soon.
     expect((await subscribe({ email: 'Shopper@Example.com ', city: 'chengdu', q: '火锅', priceCeiling: '100' })).statusCode).toBe(200);
@@ -140,6 +145,8 @@ describe('email alerts for a listing filter', () => {
     expect(digest!.envelopeTo).toEqual(['shopper@example.com']);
     expect(dealIdsIn(digest!)).toEqual(await ids(['match', 'at-ceiling']));
     expect(digest!.subject).toMatch(/2 个新团购/);
+    // The ceiling is in the filter's currency, named in the description.
+    expect(digest!.subject).toContain('¥100.00');
     expect(digest!.text).toContain('¥88.00');
     expect(digest!.html).toContain(`${ORIGIN}/deals/${(await ids(['match']))[0]}`);
     const unsubscribeUrl = new RegExp(`${ORIGIN}/alerts/unsubscribe\\?token=[A-Za-z0-9_-]{43}`).exec(digest!.text ?? '')![0];

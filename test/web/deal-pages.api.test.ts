@@ -195,4 +195,20 @@ describe('deal page, sites directory, favourites and feeds', () => {
     expect(entries.first().find('updated').text()).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect((await t.app.inject({ url: '/feed.atom?sort=bogus' })).statusCode).toBe(400);
   });
+
+  it('pages the sites directory when it lists more than 100 sites, in both languages', async () => {
+    for (let i = 0; i < 120; i++) {
+      await t.storage.sites.upsert({ slug: `p${String(i).padStart(3, '0')}`, name: `Partner ${String(i).padStart(3, '0')}`, homeUrl: `http://p${i}.example/` });
+    }
+    const first = cheerio.load((await get('/sites')).body);
+    expect(first('.site-card')).toHaveLength(100);
+    expect(first('.sites-range').text()).toBe('Sites 1–100 of 121');
+    expect(first('.pager a[rel="next"]').attr('href')).toBe('/sites?page=2');
+    const second = cheerio.load((await get('/sites?page=2', { 'accept-language': 'zh-CN' })).body);
+    expect(second('.site-card')).toHaveLength(21);
+    expect(second('.sites-range').text()).toBe('第101–121个网站，共121个');
+    expect(second('.pager a[rel="prev"]').attr('href')).toBe('/sites');
+    expect(second('.pager a[rel="next"]')).toHaveLength(0);
+    expect((await get('/sites?page=0')).statusCode).toBe(400);
+  });
 });

@@ -21,6 +21,28 @@ describe('interface language', () => {
   });
 });
 
+describe('plural messages', () => {
+  it('chooses the plural form by Intl.PluralRules and shows the count in the locale\'s digits', () => {
+    const en = translator('en');
+    expect(en.t('dealCount', { count: 1 })).toBe('1 deal');
+    expect(en.t('dealCount', { count: 0 })).toBe('0 deals');
+    expect(en.t('dealCount', { count: 12345 })).toBe('12,345 deals');
+    expect(en.t('moreSites', { count: 1 })).toMatch(/^1 more site has/);
+    expect(en.t('favouritesMissing', { count: 2 })).toBe('2 starred deals are no longer listed.');
+    // Chinese has one form.
+    expect(translator('zh-CN').t('dealCount', { count: 1 })).toBe('共1个团购');
+    expect(translator('zh-CN').t('dealCount', { count: 12345 })).toBe('共12,345个团购');
+  });
+
+  it('has the "other" form of every plural message in both languages', () => {
+    for (const catalogue of [en, zh]) {
+      for (const [key, message] of Object.entries(catalogue)) {
+        if (typeof message !== 'string') expect(typeof message.other, key).toBe('string');
+      }
+    }
+  });
+});
+
 describe('money display', () => {
   it('formats minor units exactly for each locale and currency', () => {
     expect(formatMoney('zh-CN', 6800, 'CNY')).toBe('¥68.00');
