@@ -75,7 +75,7 @@ describe('one owner cannot reach another owner\'s site through any route', () =>
     expect(owned.map((route) => route.path)).toEqual(expect.arrayContaining([
       '/owner/sites/:siteId', '/owner/sites/:siteId/verify', '/owner/sites/:siteId/preview', '/owner/sites/:siteId/postback-secret',
       '/owner/sites/:siteId/feeds/:feedId/resume', '/owner/sites/:siteId/tokens', '/owner/sites/:siteId/tokens/:tokenId/revoke',
-      '/owner/sites/:siteId/statements/:month.csv',
+      '/owner/sites/:siteId/statements/:month.csv', '/owner/sites/:siteId/edit',
     ]));
   });
 
