@@ -161,6 +161,64 @@ describe.skipIf(!chromiumPath() && !browserRequired)('shopper pages in Chromium'
     }
   });
 
+  it('operates the filters with the keyboard alone: Tab to each control, arrows, Enter and Space', async () => {
+    const page = await open('/?city=');
+    /** Presses Tab until the focused element matches `selector` (a keyboard user's way there). */
+    const tabTo = async (selector: string) => {
+      for (let presses = 0; presses < 80; presses++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate(`document.activeElement !== null && document.activeElement.matches(${JSON.stringify(selector)})`)) return;
+      }
+      throw new Error(`Tab never reached ${selector}`);
+    };
+    await tabTo('#f-city');
+    await page.keyboard.press('ArrowDown');
+    const city = await page.locator('#f-city').inputValue();
+    expect(city).not.toBe('');
+    await tabTo('details.more-filters > summary');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(`document.querySelector('details.more-filters').open`)).toBe(true);
+    await tabTo('input[name="new"]');
+    await page.keyboard.press('Space');
+    expect(await page.locator('input[name="new"]').isChecked()).toBe(true);
+    await tabTo('.more-grid button.apply');
+    await Promise.all([page.waitForURL(/new=1/), page.keyboard.press('Enter')]);
+    expect(query(page)).toMatchObject({ city, new: '1' });
+    // The focus is visible where the keyboard is: the browser's outline is not taken away.
+    await tabTo('#f-q');
+    expect(await page.evaluate(`getComputedStyle(document.activeElement).outlineStyle`)).not.toBe('none');
+  });
+
+  it('keeps the main text, links, prices and badges at a contrast of 4.5:1 or more, as the browser computes the colours', async () => {
+    const page = await open('/?city=');
+    // WCAG 2 relative luminance of the computed colour against the nearest opaque background.
+    const ratios = await page.evaluate(`(() => {
+      const rgb = (text) => text.match(/[\\d.]+/g).map(Number);
+      const luminance = ([r, g, b]) => [r, g, b].map((v) => v / 255)
+        .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+        .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+      const background = (element) => {
+        for (let node = element; node; node = node.parentElement) {
+          const colour = rgb(getComputedStyle(node).backgroundColor);
+          if (colour.length < 4 || colour[3] === 1) return colour.slice(0, 3);
+        }
+        return [255, 255, 255];
+      };
+      const selectors = ['body', '.deal-title a', '.deal-meta', '.deal-status', '.deal-price', '.deal-value', '.deal-discount',
+        '.badge-new', 'a.go', '.filters label', '.site-nav a', '.tagline', '.results-head h1'];
+      return selectors.map((selector) => {
+        const element = document.querySelector(selector);
+        if (!element) return { selector, ratio: null };
+        const [a, b] = [luminance(rgb(getComputedStyle(element).color).slice(0, 3)), luminance(background(element))];
+        return { selector, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
+      });
+    })()`) as { selector: string; ratio: number | null }[];
+    for (const { selector, ratio } of ratios) {
+      expect(ratio, `${selector} is on the demo listing`).not.toBeNull();
+      expect(ratio!, selector).toBeGreaterThanOrEqual(4.5);
+    }
+  });
+
   it('broke no content security policy rule and logged no error', () => {
     expect(problems).toEqual([]);
   });
