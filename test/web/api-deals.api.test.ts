@@ -100,7 +100,11 @@ describe('the JSON API: /api/deals, /api/deals/:id, /api/sites, /api/cities, /ap
   it('publishes every API route in the OpenAPI document and serves the UI at /docs', async () => {
     const document = (await get('/docs/json')).json();
     expect(document.openapi).toMatch(/^3\./);
-    expect(Object.keys(document.paths).sort()).toEqual(['/api/categories', '/api/cities', '/api/deals', '/api/deals/{id}', '/api/postback', '/api/reports', '/api/sites']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/categories', '/api/cities', '/api/deals', '/api/deals/{id}',
+      '/api/owner/clicks', '/api/owner/conversions', '/api/owner/site', '/api/owner/statements', '/api/owner/statements/{month}',
+      '/api/postback', '/api/reports', '/api/sites',
+    ]);
     expect(document.paths['/api/deals'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['city', 'q', 'sort', 'site', 'collapse', 'minScore']));
     const ui = await get('/docs/');
     expect([200, 302]).toContain(ui.statusCode);
