@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ListingCache, type CachedSummary } from '../../src/storage/sqlite/listing-cache';
+import { ListingCache, summaryKey, type CachedSummary } from '../../src/storage/sqlite/listing-cache';
 import type { DealQuery } from '../../src/storage';
 
 function fakeSource() {
@@ -47,5 +47,14 @@ describe('listing summary cache: fresh, stale while recomputed, expired', () => 
     expect((await cache.summary(query(0), compute(0))).total).toBe(2); // waited for the new one
     wall = 1_000;
     expect((await cache.summary(query(2 * 86_400_000), compute(2 * 86_400_000))).total).toBe(3); // a query two days on
+  });
+});
+
+describe('listing summary cache key', () => {
+  it('tells price bounds in different currencies apart, and ignores the currency without a bound', () => {
+    const bounded = (priceCurrency: string) => summaryKey({ ...query(0), priceMax: 10_000, priceCurrency });
+    expect(bounded('CNY')).not.toBe(bounded('USD'));
+    expect(summaryKey({ ...query(0), priceCurrency: 'USD' })).toBe(summaryKey({ ...query(0), priceCurrency: 'CNY' }));
+    expect(summaryKey({ ...query(0), sort: 'price', page: 3 })).toBe(summaryKey(query(5_000)));
   });
 });

@@ -385,18 +385,6 @@ type HorizonRow = { next_end: number | null; first_seen: number | null };
 
 export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | null = null, cacheOptions: ListingCacheOptions = defaultListingCacheOptions) {
   const cache = new ListingCache(changes, cacheOptions);
-  // A price filter's currency is not part of ListingCache's key (summaryKey), so summaries of
-  // price-filtered queries are kept in one cache per currency; a handful of currencies at most.
-  const currencyCaches = new Map<string, ListingCache>();
-  const cacheFor = (query: DealQuery): ListingCache => {
-    if (query.priceCurrency === undefined || (query.priceMin === undefined && query.priceMax === undefined)) return cache;
-    let found = currencyCaches.get(query.priceCurrency);
-    if (!found) {
-      found = new ListingCache(changes, cacheOptions);
-      currencyCaches.set(query.priceCurrency, found);
-    }
-    return found;
-  };
   // Counts and facets are read on a worker thread when the database is a file it can open too.
   const reader = db.memory ? null : new ReadWorker(db.name);
   const liveCount = db.prepare<[], number>('SELECT count(*) FROM deals WHERE removed_at IS NULL').pluck();
@@ -556,7 +544,7 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
 
   return {
     async search(query: DealQuery): Promise<DealSearchResult> {
-      const { total, facets } = await cacheFor(query).summary(query, () => summarise(query));
+      const { total, facets } = await cache.summary(query, () => summarise(query));
       // A filter whose matches are a large share of the live deals finds its page sooner by
       // walking the sort's index (about wanted × live / total rows) than by reading and sorting
       // every match; a narrow one (one site, a small town) the other way round.
@@ -569,7 +557,6 @@ export function createDealSearch(db: SqliteDatabase, changes: ChangeSource | nul
     /** Stops the read worker; the storage's close calls it. */
     async close(): Promise<void> {
       cache.close();
-      for (const priced of currencyCaches.values()) priced.close();
       summaries.close();
       await reader?.close();
     },

@@ -49,7 +49,10 @@ export function summaryKey(query: DealQuery): string {
   return JSON.stringify([
     query.city ?? null, query.district ?? null, query.category ?? null,
     query.sites?.length ? [...new Set(query.sites)].sort() : null,
-    query.priceMin ?? null, query.priceMax ?? null, query.minDiscount ?? null, query.minScore ?? null, query.newToday ? 1 : 0,
+    query.priceMin ?? null, query.priceMax ?? null,
+    // The currency only matters with a price bound (deal-search.ts filters by it then alone).
+    query.priceMin === undefined && query.priceMax === undefined ? null : query.priceCurrency ?? null,
+    query.minDiscount ?? null, query.minScore ?? null, query.newToday ? 1 : 0,
     query.firstSeen ? [query.firstSeen.after.getTime(), query.firstSeen.until.getTime()] : null,
     query.q === undefined ? null : ftsQuery(query.q),
     query.collapseGroups ? 1 : 0, query.facetLimit ?? null,
