@@ -143,7 +143,7 @@ describe('credibility on the pages', () => {
     expect(t.app.credibility.site(fresh.id)).toBeNull();
     const listing = cheerio.load((await t.app.inject({ url: '/', headers: HTML })).body);
     const badges = listing('.deal .cred-badge').map((_, badge) => `${listing(badge).attr('href')} ${listing(badge).text()}`).get();
-    expect(new Set(badges)).toEqual(new Set([`/sites#site-${t.site.id} Credibility 93`, `/sites#site-${fresh.id} Credibility: not rated yet`]));
+    expect(new Set(badges)).toEqual(new Set([`/sites?site=${t.site.id}#site-${t.site.id} Credibility 93`, `/sites?site=${fresh.id}#site-${fresh.id} Credibility: not rated yet`]));
     const sites = cheerio.load((await t.app.inject({ url: '/sites', headers: HTML })).body);
     for (const site of [t.site, fresh]) expect(sites(`#site-${site.id} .site-name`).text()).toBe(site.name);
     expect((await t.app.inject({ url: '/api/sites' })).json().sites.map((site: object) => 'id' in site)).toEqual([false, false]);

@@ -210,5 +210,10 @@ describe('deal page, sites directory, favourites and feeds', () => {
     expect(second('.pager a[rel="prev"]').attr('href')).toBe('/sites');
     expect(second('.pager a[rel="next"]')).toHaveLength(0);
     expect((await get('/sites?page=0')).statusCode).toBe(400);
+    // A credibility badge links to its site by id: the directory opens on the page that lists it.
+    const late = await t.storage.sites.findBySlug('p110');
+    const linked = cheerio.load((await get(`/sites?site=${late!.id}`)).body);
+    expect(linked('.sites-range').text()).toBe('Sites 101–121 of 121');
+    expect(linked(`#site-${late!.id}`).text()).toContain('Partner 110');
   });
 });

@@ -4,6 +4,8 @@ import { cityLabel } from '../city-label';
 import type { Translator } from '../i18n';
 import { listingSearch } from '../listing-query';
 import { pageContext, varyByShopper } from '../page-context';
+import { InvalidatedCache } from '../../storage/invalidated-cache';
+import type { SiteSummary } from '../../storage';
 import { siteCredibilityView } from './credibility-view';
 
 /** Cities shown per site before "and n more". */
@@ -14,8 +16,15 @@ export const SITES_PER_PAGE = 100;
 
 const sitesQuerystring = {
   type: 'object',
-  properties: { page: { type: 'integer', minimum: 1, maximum: 10_000, default: 1 } },
+  properties: {
+    page: { type: 'integer', minimum: 1, maximum: 10_000 },
+    // A site's id: the page that lists it (credibility badges link here with #site-ID).
+    site: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+  },
 } as const;
+
+/** How long the directory's rows are reused: they change with crawls (which empty it at once) and slowly with time. */
+const DIRECTORY_TTL_MS = 30_000;
 
 /** Where this page of the directory sits among all, with links to the pages either side. */
 function sitesPager(page: number, total: number, tr: Translator) {
@@ -31,11 +40,25 @@ function sitesPager(page: number, total: number, tr: Translator) {
 }
 
 export async function sitesPageRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Querystring: { page: number } }>('/sites', { schema: { querystring: sitesQuerystring } }, async (request, reply) => {
+  // Every site's row costs ~150 ms at 2,000 sites and a million deals, so the rows are kept until
+  // a crawl commits or a site changes (the deals change source) or DIRECTORY_TTL_MS passes.
+  const directory = new InvalidatedCache<SiteSummary[]>(app.storage.deals, { maxEntries: 1, ttlMs: DIRECTORY_TTL_MS, versionCheckMs: 100 });
+  app.addHook('onClose', async () => directory.close());
+  const allSites = async (now: Date): Promise<SiteSummary[]> => {
+    directory.refresh();
+    const cached = directory.get('all');
+    if (cached) return cached;
+    const rows = await app.storage.sites.directory(now);
+    directory.set('all', rows);
+    return rows;
+  };
+
+  app.get<{ Querystring: { page?: number; site?: number } }>('/sites', { schema: { querystring: sitesQuerystring } }, async (request, reply) => {
     const now = new Date();
     const tr = request.translator;
-    const all = await app.storage.sites.directory(now);
-    const { page } = request.query;
+    const all = await allSites(now);
+    const wanted = request.query.site === undefined ? -1 : all.findIndex((site) => site.id === request.query.site);
+    const page = request.query.page ?? (wanted >= 0 ? Math.floor(wanted / SITES_PER_PAGE) + 1 : 1);
     const sites = all.slice((page - 1) * SITES_PER_PAGE, page * SITES_PER_PAGE);
     return varyByShopper(reply).view('sites.njk', {
       ...pageContext(request),
