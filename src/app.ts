@@ -25,6 +25,7 @@ import { reportsApiRoutes } from './web/api/reports';
 import { sitesApiRoutes } from './web/api/sites';
 import { registerErrorHandlers } from './web/errors';
 import { ResponseCache, responseCacheOptions } from './web/response-cache';
+import { SiteDirectory } from './web/site-directory';
 import { goRoutes } from './web/go';
 import { requestLocale, translator, type Translator } from './web/i18n';
 import { accountPageRoutes } from './web/pages/account';
@@ -56,6 +57,8 @@ declare module 'fastify' {
     postbackService: PostbackService;
     /** Anonymous listing pages and /api/deals answers, for a couple of seconds (web/response-cache.ts). */
     responseCache: ResponseCache;
+    /** Every site's directory row, for /sites and /api/sites (web/site-directory.ts). */
+    siteDirectory: SiteDirectory;
     credibility: CredibilityService;
     crawlChecks: Pick<CrawlSettings, 'fetch' | 'maxItems' | 'robots'>;
   }
@@ -118,6 +121,9 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
   const responseCache = new ResponseCache(services.storage.deals, responseCacheOptions());
   app.decorate('responseCache', responseCache);
   app.addHook('onClose', async () => responseCache.close());
+  const siteDirectory = new SiteDirectory(services.storage);
+  app.decorate('siteDirectory', siteDirectory);
+  app.addHook('onClose', async () => siteDirectory.close());
   app.decorate('alerts', services.alerts ?? await AlertService.create(services.storage, new LogMailer(), 'http://127.0.0.1:3000'));
   app.decorate('credibility', services.credibility ?? await CredibilityService.create(services.storage));
   app.decorateRequest('translator', {

@@ -34,6 +34,6 @@ export async function sitesApiRoutes(app: FastifyInstance): Promise<void> {
       },
     },
   }, async () => ({
-    sites: (await app.storage.sites.directory(new Date())).map((site) => ({ ...site, credibility: credibilityJson(app.credibility.siteBySlug(site.slug)) })),
+    sites: (await app.siteDirectory.all(new Date())).map((site) => ({ ...site, credibility: credibilityJson(app.credibility.siteBySlug(site.slug)) })),
   }));
 }

@@ -4,8 +4,6 @@ import { cityLabel } from '../city-label';
 import type { Translator } from '../i18n';
 import { listingSearch } from '../listing-query';
 import { pageContext, varyByShopper } from '../page-context';
-import { InvalidatedCache } from '../../storage/invalidated-cache';
-import type { SiteSummary } from '../../storage';
 import { siteCredibilityView } from './credibility-view';
 
 /** Cities shown per site before "and n more". */
@@ -23,8 +21,6 @@ const sitesQuerystring = {
   },
 } as const;
 
-/** How long the directory's rows are reused: they change with crawls (which empty it at once) and slowly with time. */
-const DIRECTORY_TTL_MS = 30_000;
 
 /** Where this page of the directory sits among all, with links to the pages either side. */
 function sitesPager(page: number, total: number, tr: Translator) {
@@ -40,23 +36,10 @@ function sitesPager(page: number, total: number, tr: Translator) {
 }
 
 export async function sitesPageRoutes(app: FastifyInstance): Promise<void> {
-  // Every site's row costs ~150 ms at 2,000 sites and a million deals, so the rows are kept until
-  // a crawl commits or a site changes (the deals change source) or DIRECTORY_TTL_MS passes.
-  const directory = new InvalidatedCache<SiteSummary[]>(app.storage.deals, { maxEntries: 1, ttlMs: DIRECTORY_TTL_MS, versionCheckMs: 100 });
-  app.addHook('onClose', async () => directory.close());
-  const allSites = async (now: Date): Promise<SiteSummary[]> => {
-    directory.refresh();
-    const cached = directory.get('all');
-    if (cached) return cached;
-    const rows = await app.storage.sites.directory(now);
-    directory.set('all', rows);
-    return rows;
-  };
-
   app.get<{ Querystring: { page?: number; site?: number } }>('/sites', { schema: { querystring: sitesQuerystring } }, async (request, reply) => {
     const now = new Date();
     const tr = request.translator;
-    const all = await allSites(now);
+    const all = await app.siteDirectory.all(now);
     const wanted = request.query.site === undefined ? -1 : all.findIndex((site) => site.id === request.query.site);
     const page = request.query.page ?? (wanted >= 0 ? Math.floor(wanted / SITES_PER_PAGE) + 1 : 1);
     const sites = all.slice((page - 1) * SITES_PER_PAGE, page * SITES_PER_PAGE);
