@@ -10,7 +10,10 @@
 //   conversion rate     conversions ÷ billable clicks
 //   sales               sale amounts of the period's pending and approved conversions
 //   commission          pending + approved + reversed ledger movements dated in the period: what the
-//                       period's events earned, net of reversals and rejections
+//                       period's events earned, net of reversals and rejections; for months not closed
+//                       yet, plus their CPC commission (billable clicks × the day's CPC price, as
+//                       approved, under the click's deal), which the ledger gets only when the month
+//                       closes (then on its last day, deal 0; see cpc-prices.ts)
 //   EPC                 commission ÷ billable clicks, in minor units (fractional)
 // Periods at the edges of the range cover only its days (a week cut by `from` starts there).
 //
@@ -19,7 +22,8 @@
 // clicks, then period and group; totals, the revenue chart and the top sites are computed over
 // every line from the smallest rollup that answers them. Exports read every line, one period at a
 // time, so no period's rows are held longer than it takes to write them out.
-import type { ReportGrain, ReportGroupBy, RollupRow, Site, Storage } from '../storage';
+import type { CpcDayPrice, ReportGrain, ReportGroupBy, RollupRow, Site, Storage } from '../storage';
+import { unclosedCpcPrices } from './cpc-prices';
 import { RevenueError } from './errors';
 
 export const REPORT_GRAINS: readonly ReportGrain[] = ['day', 'week', 'month'];
@@ -170,7 +174,8 @@ async function resolve(storage: Storage, request: ReportRequest) {
   const sites = await storage.sites.list();
   const site = request.site === null ? null : sites.find((each) => each.slug === request.site) ?? null;
   if (request.site !== null && !site) throw new RevenueError(404, 'DN_ERR_SITE_NOT_FOUND', `No site '${request.site}'`);
-  return { fromDay, toDay, site, sites };
+  const cpcPrices = await unclosedCpcPrices(storage, site?.id ?? null, fromDay, toDay);
+  return { fromDay, toDay, site, sites, cpcPrices };
 }
 
 /** Sums every row into the report's totals and its per-period revenue. */
@@ -240,27 +245,27 @@ function lineMaker(request: ReportRequest, fromDay: number, sites: Site[]) {
 const lineId = (periodDay: number, key: string) => `${periodDay}\u0000${key}`;
 
 /** The smallest rollup that holds every line's sums: the category dimension (20-odd values a day). */
-const summaryQuery = (request: ReportRequest, fromDay: number, toDay: number, siteId: number | null) =>
-  ({ grain: request.grain, groupBy: 'category' as const, fromDay, toDay, siteId });
+const summaryQuery = (request: ReportRequest, fromDay: number, toDay: number, siteId: number | null, cpcPrices: CpcDayPrice[]) =>
+  ({ grain: request.grain, groupBy: 'category' as const, fromDay, toDay, siteId, cpcPrices });
 
 /** One page of a report: its lines, and totals, revenue and top sites over every line. */
 export async function buildReport(storage: Storage, request: ReportRequest): Promise<Report> {
-  const { fromDay, toDay, site, sites } = await resolve(storage, request);
+  const { fromDay, toDay, site, sites, cpcPrices } = await resolve(storage, request);
   const siteId = site?.id ?? null;
-  const { periods, totals } = summarise(await storage.reports.rollup(summaryQuery(request, fromDay, toDay, siteId)));
+  const { periods, totals } = summarise(await storage.reports.rollup(summaryQuery(request, fromDay, toDay, siteId, cpcPrices)));
   const orderCurrency = mainCurrency(totals);
   const page = await storage.reports.linePage({
     grain: request.grain, groupBy: request.groupBy, fromDay, toDay, siteId, orderCurrency: orderCurrency ?? '',
-    offset: (request.page - 1) * request.pageSize, limit: request.pageSize,
+    offset: (request.page - 1) * request.pageSize, limit: request.pageSize, cpcPrices,
   });
   const maker = lineMaker(request, fromDay, sites);
   const rows = page.lines.length === 0 ? [] : await storage.reports.rollup({
-    grain: request.grain, groupBy: request.groupBy, fromDay, toDay, siteId, keys: [...new Set(page.lines.map((line) => line.key))],
+    grain: request.grain, groupBy: request.groupBy, fromDay, toDay, siteId, keys: [...new Set(page.lines.map((line) => line.key))], cpcPrices,
   });
   // The rows hold every period of the page's groups: keep the page's (period, group) pairs, in rank order.
   const built = await maker.lines(storage, rows);
   const siteTotals = siteId === null
-    ? await storage.reports.siteCommissions(fromDay, toDay)
+    ? await storage.reports.siteCommissions(fromDay, toDay, cpcPrices)
     : totals.money.map((m) => ({ currency: m.currency, key: String(siteId), commissionMinor: m.commissionMinor }));
   return {
     request,
@@ -285,14 +290,14 @@ export interface ReportExport {
 }
 
 export async function exportReport(storage: Storage, request: ReportRequest): Promise<ReportExport> {
-  const { fromDay, toDay, site, sites } = await resolve(storage, request);
+  const { fromDay, toDay, site, sites, cpcPrices } = await resolve(storage, request);
   const siteId = site?.id ?? null;
-  const { totals } = summarise(await storage.reports.rollup(summaryQuery(request, fromDay, toDay, siteId)));
+  const { totals } = summarise(await storage.reports.rollup(summaryQuery(request, fromDay, toDay, siteId, cpcPrices)));
   const maker = lineMaker(request, fromDay, sites);
   async function* lines(): AsyncGenerator<ReportLine[]> {
     for (let start = fromDay; start <= toDay;) {
       const end = Math.min(toDay, periodEnd(request.grain, start));
-      const rows = await storage.reports.rollup({ grain: request.grain, groupBy: request.groupBy, fromDay: start, toDay: end, siteId });
+      const rows = await storage.reports.rollup({ grain: request.grain, groupBy: request.groupBy, fromDay: start, toDay: end, siteId, cpcPrices });
       yield [...(await maker.lines(storage, rows)).values()];
       start = end + 1;
     }

@@ -6,13 +6,15 @@
 //   pendingMinor                  commission still pending at the month's end (all pending entries up to it)
 //   approvedMinor                 commission approved by events in the month
 //   reversedMinor                 commission taken back by reversals in the month (≤ 0)
-//   cpcMinor                      billable clicks of the month × the CPC price in force at each click
+//   cpcMinor                      billable clicks of the month × the CPC price of their UTC day and click-time
+//                                 category (cpc-prices.ts)
 //   payableMinor                  approvedMinor + reversedMinor + cpcMinor (approved less reversals, plus CPC)
 //   adjustmentMinor               part of the above that belongs to an earlier, already closed month
 // A closed month answers its snapshot from the close; events for it arriving later land in the
 // next open month as adjustments (see commission.ts).
-import type { CommissionTerm, NewCommissionEntry, Site, Storage } from '../storage';
+import type { NewCommissionEntry, Site, Storage } from '../storage';
 import { ROUNDING_RULE } from './commission';
+import { cpcDayPrices, priceClicks } from './cpc-prices';
 import { RevenueError } from './errors';
 import { formatMinor } from './money';
 import { periodBounds } from './periods';
@@ -42,6 +44,8 @@ export interface Statement {
   lines: StatementLine[];
   rounding: string;
 }
+
+const DAY_MS = 86_400_000;
 
 const emptyLine = (currency: string): StatementLine => ({
   currency, conversions: 0, sales: 0, leads: 0, salesMinor: 0, pendingMinor: 0, approvedMinor: 0,
@@ -85,36 +89,13 @@ async function computeStatement(storage: Storage, site: Site, period: string, cl
   };
 }
 
-/**
- * CPC commission for billable clicks in [start, end): the month is cut wherever a CPC term takes
- * effect, and each piece's billable clicks per deal category are priced with the term then in force.
- */
+/** CPC commission of the month's billable clicks, priced day by day (see cpc-prices.ts for the rule). */
 async function cpcCommission(storage: Storage, siteId: number, start: Date, end: Date): Promise<{ currency: string; amountMinor: number; clicks: number }[]> {
   const terms = (await storage.revenue.listTerms(siteId)).filter((term) => term.model === 'cpc');
   if (terms.length === 0) return [];
-  const cuts = [...new Set([start.getTime(), ...terms.map((t) => t.effectiveFrom.getTime()).filter((t) => t > start.getTime() && t < end.getTime()), end.getTime()])]
-    .sort((a, b) => a - b);
-  const totals = new Map<string, { currency: string; amountMinor: number; clicks: number }>();
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    const from = new Date(cuts[i]!);
-    for (const { category, clicks } of await storage.revenue.billableClicksByCategory(siteId, from, new Date(cuts[i + 1]!))) {
-      const term = cpcTermAt(terms, category, from);
-      if (!term) continue;
-      const total = totals.get(term.currency!) ?? { currency: term.currency!, amountMinor: 0, clicks: 0 };
-      total.amountMinor += clicks * term.flatMinor!;
-      total.clicks += clicks;
-      totals.set(total.currency, total);
-    }
-  }
-  return [...totals.values()];
-}
-
-/** The same rule as commission_terms' lookup: the category's own term first, then the latest. */
-function cpcTermAt(terms: CommissionTerm[], category: string | null, at: Date): CommissionTerm | null {
-  const inForce = terms.filter((t) => t.effectiveFrom <= at && (t.category === null || t.category === category));
-  inForce.sort((a, b) => Number(a.category === null) - Number(b.category === null)
-    || b.effectiveFrom.getTime() - a.effectiveFrom.getTime() || b.id - a.id);
-  return inForce[0] ?? null;
+  const fromDay = start.getTime() / DAY_MS;
+  const toDay = end.getTime() / DAY_MS - 1;
+  return priceClicks(cpcDayPrices(siteId, terms, fromDay, toDay), await storage.reports.billableByDayCategory(siteId, fromDay, toDay));
 }
 
 /**
@@ -133,7 +114,7 @@ export async function closeStatement(storage: Storage, site: Site, period: strin
   const cpcEntries: NewCommissionEntry[] = statement.lines.filter((line) => line.cpcMinor !== 0).map((line) => ({
     siteId: site.id, conversionId: null, eventId: null, source: 'cpc', bucket: 'approved', amountMinor: line.cpcMinor,
     currency: line.currency, period, originalPeriod: period, effectiveAt: new Date(end.getTime() - 1),
-    explanation: `cpc: ${statement.clicks.billable} billable clicks of ${period} priced by the CPC terms in force at each click`,
+    explanation: `cpc: ${statement.clicks.billable} billable clicks of ${period} priced by the CPC terms in force at the start of each UTC day`,
   }));
   await storage.revenue.finishClosedPeriod({ siteId: site.id, period, snapshot: JSON.stringify(statement), cpcEntries });
   return statement;

@@ -17,6 +17,20 @@ export interface RollupQuery {
   siteId: number | null;
   /** Only these groups (site and deal ids as text); absent for every group. */
   keys?: string[];
+  /** CPC prices of days not yet in the ledger (months not closed): their commission is added. */
+  cpcPrices?: CpcDayPrice[];
+}
+
+/**
+ * The CPC price of one site's billable clicks on one UTC day: for one category, or (null) for every
+ * category that has no price of its own that day. See revenue/cpc-prices.ts.
+ */
+export interface CpcDayPrice {
+  siteId: number;
+  day: number;
+  category: string | null;
+  currency: string;
+  priceMinor: number;
 }
 
 /** One page of a report's lines (period × group), in the order operators read them. */
@@ -30,6 +44,7 @@ export interface LinePageQuery {
   orderCurrency: string;
   offset: number;
   limit: number;
+  cpcPrices?: CpcDayPrice[];
 }
 
 export interface LinePage {
@@ -70,7 +85,9 @@ export interface ReportsRepository {
   rollup(query: RollupQuery): Promise<RollupRow[]>;
   linePage(query: LinePageQuery): Promise<LinePage>;
   /** Commission per site and currency over the range, every site (currencies with money only). */
-  siteCommissions(fromDay: number, toDay: number): Promise<SiteCommission[]>;
+  siteCommissions(fromDay: number, toDay: number, cpcPrices?: CpcDayPrice[]): Promise<SiteCommission[]>;
+  /** One site's billable clicks per UTC day and click-time category ('' for none), from the rollup. */
+  billableByDayCategory(siteId: number, fromDay: number, toDay: number): Promise<{ day: number; category: string; clicks: number }[]>;
   /** Titles of these deals (for deal reports); ids not found are left out. */
   dealTitles(ids: number[]): Promise<Map<number, string>>;
 }

@@ -191,6 +191,8 @@ export interface RevenueRepository {
   postbackSecrets(siteId: number): Promise<PostbackSecrets | null>;
   addTerm(term: NewCommissionTerm): Promise<CommissionTerm>;
   listTerms(siteId: number): Promise<CommissionTerm[]>;
+  /** Every site's CPC terms, by site, then effective_from. */
+  listCpcTerms(): Promise<CommissionTerm[]>;
   /** Runs `work` in one IMMEDIATE transaction; a throw rolls everything back. */
   transaction<T>(work: (tx: RevenueTransaction) => T): T;
   listEvents(conversionId: number): Promise<ConversionEvent[]>;
@@ -199,8 +201,6 @@ export interface RevenueRepository {
   countConversions(siteId: number): Promise<number>;
   // Statement reads: [start, end) are UTC instants of the month.
   clickCounts(siteId: number, start: Date, end: Date): Promise<BillableClickCounts>;
-  /** Billable clicks in [start, end) per deal category (null: uncategorised). */
-  billableClicksByCategory(siteId: number, start: Date, end: Date): Promise<{ category: string | null; clicks: number }[]>;
   conversionTotals(siteId: number, start: Date, end: Date): Promise<ConversionTotals[]>;
   /** One page of the site's clicks in [start, end), newest first; clickCounts().total counts them all. */
   listClicks(siteId: number, start: Date, end: Date, limit: number, offset: number): Promise<SiteClick[]>;

@@ -99,10 +99,6 @@ export function createClickRevenueQueries(db: SqliteDatabase) {
       coalesce(sum(is_duplicate AND NOT is_bot), 0) AS duplicates,
       coalesce(sum(NOT is_bot AND NOT is_duplicate), 0) AS billable
     FROM clicks WHERE site_id = ? AND created_at >= ? AND created_at < ?`);
-  const billableByCategory = db.prepare<[number, number, number], { category: string | null; clicks: number }>(`
-    SELECT d.category, count(*) AS clicks FROM clicks c JOIN deals d ON d.id = c.deal_id
-    WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ? AND c.is_bot = 0 AND c.is_duplicate = 0
-    GROUP BY d.category ORDER BY d.category`);
   // clicks_site_time, walked backwards: newest first without a sort (rowid breaks ties in the index).
   const page = db.prepare<[number, number, number, number, number], ClickRow>(`
     SELECT * FROM clicks WHERE site_id = ? AND created_at >= ? AND created_at < ?
@@ -121,9 +117,6 @@ export function createClickRevenueQueries(db: SqliteDatabase) {
     },
     counts(siteId: number, start: Date, end: Date) {
       return counts.get(siteId, start.getTime(), end.getTime())!;
-    },
-    billableByCategory(siteId: number, start: Date, end: Date) {
-      return billableByCategory.all(siteId, start.getTime(), end.getTime());
     },
   };
 }

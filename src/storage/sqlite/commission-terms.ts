@@ -35,6 +35,9 @@ export function createCommissionTermsTable(db: SqliteDatabase) {
   const bySite = db.prepare<[number], TermRow>(
     'SELECT * FROM commission_terms WHERE site_id = ? ORDER BY effective_from, id');
   const byId = db.prepare<[number], TermRow>('SELECT * FROM commission_terms WHERE id = ?');
+  // A scan, but a short one: a few terms per site. The reports ask it once per report.
+  const cpcTerms = db.prepare<[], TermRow>(
+    "SELECT * FROM commission_terms WHERE model = 'cpc' ORDER BY site_id, effective_from, id");
   // commission_terms_lookup: (site_id, model, effective_from). A term for the deal's category wins
   // over an all-category one; among equals the latest effective_from, then the latest row.
   const inForce = db.prepare<{ siteId: number; first: string; second: string; category: string | null; at: number }, TermRow>(`
@@ -51,6 +54,9 @@ export function createCommissionTermsTable(db: SqliteDatabase) {
     },
     list(siteId: number): CommissionTerm[] {
       return bySite.all(siteId).map(toTerm);
+    },
+    listCpc(): CommissionTerm[] {
+      return cpcTerms.all().map(toTerm);
     },
     find(id: number): CommissionTerm | null {
       const row = byId.get(id);

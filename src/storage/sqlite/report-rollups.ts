@@ -10,11 +10,15 @@
 //   triggers on those tables upsert `report_daily`, and a trigger on `report_daily` carries money
 //   rows (currency <> '') on to `report_dims_daily`.
 //
+// CPC commission is in the ledger (deal 0, the month's last day) only once a month closes; for days
+// of months not closed yet the queries take the day's CPC prices and add billable clicks × price
+// as approved commission (CPC_WITH below), with a statement of their own, used only when there are prices.
+//
 // City is the click's own (as stored on the click row). Category is the deal's category when the
 // row is written, kept in the key: a deal re-filed under another category later keeps its past in
 // the old one (the backfill, having no history, uses the deal's category at migration time).
 import type { NewClick } from '../types';
-import type { ReportGrain, ReportGroupBy, ReportPeriodGrain, ReportsRepository, RollupQuery, RollupRow } from '../report-types';
+import type { CpcDayPrice, ReportGrain, ReportGroupBy, ReportPeriodGrain, ReportsRepository, RollupQuery, RollupRow } from '../report-types';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 
@@ -117,8 +121,8 @@ const SUMS = `r.currency AS currency, sum(r.billable) AS billable, sum(r.bots) A
   sum(r.conversions) AS conversions, sum(r.sales_minor) AS salesMinor, sum(r.pending_minor) AS pendingMinor,
   sum(r.approved_minor) AS approvedMinor, sum(r.reversed_minor) AS reversedMinor`;
 
-/** Where a shape's rows come from: FROM … WHERE …, and the group's column there. */
-interface Source { with: string; from: string; column: string }
+/** Where a shape's rows come from: FROM … WHERE …, the group's column there, and whether it holds integers (ids). */
+interface Source { with: string; from: string; column: string; integer: boolean }
 
 /**
  * The rows one query shape reads. Column names come from the fixed maps above, never from a request.
@@ -126,16 +130,59 @@ interface Source { with: string; from: string; column: string }
  * - deals of every site: report_daily over the day range;
  * - anything else of every site: report_dims_daily, one dimension over the day range.
  */
-function sourceOf(groupBy: ReportGroupBy, oneSite: boolean): Source {
+function plainSourceOf(groupBy: ReportGroupBy, oneSite: boolean): Source {
   if (oneSite) {
     return {
       with: 'days(d) AS (SELECT @fromDay UNION ALL SELECT d + 1 FROM days WHERE d < @toDay)',
       from: 'days CROSS JOIN report_daily r WHERE r.day = days.d AND r.site_id = @siteId',
       column: FINE_COLUMN[groupBy],
+      integer: groupBy === 'site' || groupBy === 'deal',
     };
   }
-  if (groupBy === 'deal') return { with: '', from: 'report_daily r WHERE r.day BETWEEN @fromDay AND @toDay', column: 'r.deal_id' };
-  return { with: '', from: `report_dims_daily r WHERE r.dim = '${groupBy}' AND r.day BETWEEN @fromDay AND @toDay`, column: 'r.value' };
+  if (groupBy === 'deal') return { with: '', from: 'report_daily r WHERE r.day BETWEEN @fromDay AND @toDay', column: 'r.deal_id', integer: true };
+  return { with: '', from: `report_dims_daily r WHERE r.dim = '${groupBy}' AND r.day BETWEEN @fromDay AND @toDay`, column: 'r.value', integer: false };
+}
+
+/**
+ * CPC commission of the days in @cpc (months not closed yet: no CPC in the ledger), as approved
+ * commission on report_daily's click rows: billable clicks × the price of their site, day and
+ * category, or the site's every-category price of the day when the category has none of its own.
+ * @cpc is a JSON array of [site id, day, category or null, currency, price in minor units].
+ * Each price row seeks report_daily by its key's prefix (day, site).
+ */
+const CPC_WITH = `cpc_price(site_id, day, category, currency, price) AS (
+      SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+        json_extract(value, '$[4]')
+      FROM json_each(@cpc)),
+    cpc_clicks AS (
+      SELECT c.day, c.site_id, c.deal_id, c.sub_id, c.city, c.category, p.currency, c.billable * p.price AS approved
+      FROM cpc_price p JOIN report_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.currency = ''
+      WHERE p.day BETWEEN @fromDay AND @toDay AND c.billable > 0 AND (c.category = p.category OR (p.category IS NULL
+        AND NOT EXISTS (SELECT 1 FROM cpc_price q WHERE q.site_id = p.site_id AND q.day = p.day AND q.category = c.category))))`;
+
+const cpcParam = (prices: CpcDayPrice[]): string =>
+  JSON.stringify(prices.map((price) => [price.siteId, price.day, price.category, price.currency, price.priceMinor]));
+
+/**
+ * A shape's rows, with the CPC commission of @cpc's days added as rows of their own. The dimensions
+ * (report_dims_daily) have no site, so their CPC rows come from report_daily like every other's.
+ */
+function sourceOf(groupBy: ReportGroupBy, oneSite: boolean, cpc: boolean): Source {
+  const plain = plainSourceOf(groupBy, oneSite);
+  if (!cpc) return plain;
+  const cpcColumn = groupBy === 'site' && !oneSite ? 'CAST(c.site_id AS TEXT)' : FINE_COLUMN[groupBy].replace('r.', 'c.');
+  const measures = 'r.billable, r.bots, r.duplicates, r.conversions, r.sales_minor, r.pending_minor, r.approved_minor, r.reversed_minor';
+  return {
+    with: [plain.with, CPC_WITH,
+      `merged AS (
+        SELECT r.day AS day, ${plain.column} AS groupKey, r.currency AS currency, ${measures} FROM ${plain.from}
+        UNION ALL
+        SELECT c.day, ${cpcColumn}, c.currency, 0, 0, 0, 0, 0, 0, c.approved, 0 FROM cpc_clicks c${oneSite ? ' WHERE c.site_id = @siteId' : ''})`,
+    ].filter(Boolean).join(', '),
+    from: 'merged r WHERE true',
+    column: 'r.groupKey',
+    integer: plain.integer,
+  };
 }
 
 const withClause = (source: Source, ...more: string[]): string => {
@@ -144,10 +191,9 @@ const withClause = (source: Source, ...more: string[]): string => {
 };
 
 /** `keys`: only the groups listed in @keys (a JSON array of text); ids compare as integers. */
-function rollupSql(grain: ReportPeriodGrain, groupBy: ReportGroupBy, oneSite: boolean, keys: boolean): string {
-  const source = sourceOf(groupBy, oneSite);
-  const integer = source.column === 'r.site_id' || source.column === 'r.deal_id';
-  const filter = keys ? ` AND ${source.column} IN (SELECT ${integer ? 'CAST(value AS INTEGER)' : 'value'} FROM json_each(@keys))` : '';
+function rollupSql(grain: ReportPeriodGrain, groupBy: ReportGroupBy, oneSite: boolean, keys: boolean, cpc: boolean): string {
+  const source = sourceOf(groupBy, oneSite, cpc);
+  const filter = keys ? ` AND ${source.column} IN (SELECT ${source.integer ? 'CAST(value AS INTEGER)' : 'value'} FROM json_each(@keys))` : '';
   return `
     ${withClause(source)}
     SELECT ${PERIOD_DAY[grain]} AS periodDay, CAST(${source.column} AS TEXT) AS key, ${SUMS}
@@ -160,8 +206,8 @@ function rollupSql(grain: ReportPeriodGrain, groupBy: ReportGroupBy, oneSite: bo
  * leaves SQLite): commission in @currency, largest first, then billable clicks, then period and
  * group so that equal lines keep one order from page to page. The window count is every line's.
  */
-function linePageSql(grain: ReportGrain, groupBy: ReportGroupBy, oneSite: boolean): string {
-  const source = sourceOf(groupBy, oneSite);
+function linePageSql(grain: ReportGrain, groupBy: ReportGroupBy, oneSite: boolean, cpc: boolean): string {
+  const source = sourceOf(groupBy, oneSite, cpc);
   const lines = `lines AS (
       SELECT ${PERIOD_DAY[grain]} AS periodDay, ${source.column} AS groupKey, sum(r.billable) AS billable,
         sum(CASE WHEN r.currency = @currency THEN r.pending_minor + r.approved_minor + r.reversed_minor ELSE 0 END) AS commission
@@ -173,8 +219,9 @@ function linePageSql(grain: ReportGrain, groupBy: ReportGroupBy, oneSite: boolea
     ORDER BY commission DESC, billable DESC, periodDay, groupKey LIMIT @limit OFFSET @offset`;
 }
 
+/** CPC adds commission to click rows, never a line of its own: the count reads the plain rows. */
 function lineCountSql(grain: ReportGrain, groupBy: ReportGroupBy, oneSite: boolean): string {
-  const source = sourceOf(groupBy, oneSite);
+  const source = plainSourceOf(groupBy, oneSite);
   return `
     ${withClause(source)}
     SELECT count(*) FROM (SELECT DISTINCT ${PERIOD_DAY[grain]}, ${source.column} FROM ${source.from})`;
@@ -186,6 +233,21 @@ const SITE_COMMISSIONS_SQL = `
   FROM report_dims_daily
   WHERE dim = 'site' AND currency <> '' AND day BETWEEN @fromDay AND @toDay
   GROUP BY currency, value`;
+
+const SITE_COMMISSIONS_CPC_SQL = `
+  WITH ${CPC_WITH}
+  SELECT currency, key, sum(commissionMinor) AS commissionMinor FROM (
+    ${SITE_COMMISSIONS_SQL}
+    UNION ALL
+    SELECT currency, CAST(site_id AS TEXT), sum(approved) FROM cpc_clicks GROUP BY currency, site_id)
+  GROUP BY currency, key`;
+
+/** One site's billable clicks per day and category: a primary-key seek per day (day, site is its prefix). */
+const BILLABLE_BY_DAY_CATEGORY_SQL = `
+  WITH RECURSIVE days(d) AS (SELECT @fromDay UNION ALL SELECT d + 1 FROM days WHERE d < @toDay)
+  SELECT r.day AS day, r.category AS category, sum(r.billable) AS clicks
+  FROM days CROSS JOIN report_daily r WHERE r.day = days.d AND r.site_id = @siteId AND r.currency = ''
+  GROUP BY r.day, r.category HAVING sum(r.billable) > 0`;
 
 export function createReportRollupsRepository(db: SqliteDatabase): ReportsRepository {
   // Rows come back as arrays (raw mode) and become objects here: a CSV chunk can be 100,000 rows,
@@ -202,16 +264,26 @@ export function createReportRollupsRepository(db: SqliteDatabase): ReportsReposi
     return params;
   };
   const titles = db.prepare<[string], { id: number; title: string }>('SELECT id, title FROM deals WHERE id IN (SELECT value FROM json_each(?))');
-  const siteCommissions = db.prepare<Record<string, unknown>, { currency: string; key: string; commissionMinor: number }>(SITE_COMMISSIONS_SQL);
+  type SiteCommissionRow = { currency: string; key: string; commissionMinor: number };
+  const siteCommissions = db.prepare<Record<string, unknown>, SiteCommissionRow>(SITE_COMMISSIONS_SQL);
+  const siteCommissionsWithCpc = db.prepare<Record<string, unknown>, SiteCommissionRow>(SITE_COMMISSIONS_CPC_SQL);
+  const billableByDayCategory = db.prepare<Record<string, unknown>, { day: number; category: string; clicks: number }>(BILLABLE_BY_DAY_CATEGORY_SQL);
+  // Without CPC prices the statements are the plain ones: no CPC term, no cost.
+  const withCpc = (params: Record<string, unknown>, prices: CpcDayPrice[] | undefined): boolean => {
+    if (!prices || prices.length === 0) return false;
+    params.cpc = cpcParam(prices);
+    return true;
+  };
 
   return {
     async rollup(query: RollupQuery) {
       const oneSite = query.siteId !== null;
       const keys = query.keys !== undefined;
-      const statement = cached(`rollup/${query.grain}/${query.groupBy}/${oneSite}/${keys}`, () =>
-        db.prepare<Record<string, unknown>, RollupTuple>(rollupSql(query.grain, query.groupBy, oneSite, keys)).raw(true));
       const params = rangeParams(query);
       if (keys) params.keys = JSON.stringify(query.keys);
+      const cpc = withCpc(params, query.cpcPrices);
+      const statement = cached(`rollup/${query.grain}/${query.groupBy}/${oneSite}/${keys}/${cpc}`, () =>
+        db.prepare<Record<string, unknown>, RollupTuple>(rollupSql(query.grain, query.groupBy, oneSite, keys, cpc)).raw(true));
       return statement.all(params).map((t): RollupRow => ({
         periodDay: t[0], key: t[1], currency: t[2], billable: t[3], bots: t[4], duplicates: t[5], conversions: t[6],
         salesMinor: t[7], pendingMinor: t[8], approvedMinor: t[9], reversedMinor: t[10],
@@ -219,17 +291,23 @@ export function createReportRollupsRepository(db: SqliteDatabase): ReportsReposi
     },
     async linePage(query) {
       const oneSite = query.siteId !== null;
-      const page = cached(`page/${query.grain}/${query.groupBy}/${oneSite}`, () =>
-        db.prepare<Record<string, unknown>, [number, string, number]>(linePageSql(query.grain, query.groupBy, oneSite)).raw(true));
-      const rows = page.all({ ...rangeParams(query), currency: query.orderCurrency, limit: query.limit, offset: query.offset });
+      const params = { ...rangeParams(query), currency: query.orderCurrency, limit: query.limit, offset: query.offset };
+      const cpc = withCpc(params, query.cpcPrices);
+      const page = cached(`page/${query.grain}/${query.groupBy}/${oneSite}/${cpc}`, () =>
+        db.prepare<Record<string, unknown>, [number, string, number]>(linePageSql(query.grain, query.groupBy, oneSite, cpc)).raw(true));
+      const rows = page.all(params);
       if (rows.length > 0) return { totalLines: rows[0]![2], lines: rows.map(([periodDay, key]) => ({ periodDay, key })) };
       // Past the last page: the window count has no row to ride on.
       const count = cached(`count/${query.grain}/${query.groupBy}/${oneSite}`, () =>
         db.prepare<Record<string, unknown>, [number]>(lineCountSql(query.grain, query.groupBy, oneSite)).raw(true));
       return { totalLines: count.get(rangeParams(query))![0], lines: [] };
     },
-    async siteCommissions(fromDay, toDay) {
-      return siteCommissions.all({ fromDay, toDay });
+    async siteCommissions(fromDay, toDay, cpcPrices) {
+      const params: Record<string, unknown> = { fromDay, toDay };
+      return (withCpc(params, cpcPrices) ? siteCommissionsWithCpc : siteCommissions).all(params);
+    },
+    async billableByDayCategory(siteId, fromDay, toDay) {
+      return billableByDayCategory.all({ siteId, fromDay, toDay });
     },
     async dealTitles(ids) {
       if (ids.length === 0) return new Map();

@@ -55,6 +55,9 @@ export function createRevenueRepository(db: SqliteDatabase): RevenueRepository {
     async listTerms(siteId) {
       return terms.list(siteId);
     },
+    async listCpcTerms() {
+      return terms.listCpc();
+    },
     // IMMEDIATE takes the write lock at BEGIN: a reader that later writes never meets SQLITE_BUSY
     // half way, and another process's postback or month close waits its turn (busy_timeout).
     transaction(work) {
@@ -74,9 +77,6 @@ export function createRevenueRepository(db: SqliteDatabase): RevenueRepository {
     },
     async clickCounts(siteId, start, end) {
       return clicks.counts(siteId, start, end);
-    },
-    async billableClicksByCategory(siteId, start, end) {
-      return clicks.billableByCategory(siteId, start, end);
     },
     async conversionTotals(siteId, start, end) {
       return conversions.totals(siteId, start, end);
