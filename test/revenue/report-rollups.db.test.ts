@@ -2,12 +2,13 @@
 // click path (ClickService → ClickWriter group commit) with bots, HEAD requests, duplicates,
 // sub ids and two sites in different cities; conversions through the real PostbackService in two
 // currencies with approvals, rejections, amount changes and a reversal; a closed month's CPC
-// entries. Then the migration's backfill, run again on the same raw rows, must give the same rollups.
+// entries (and the CPC of the month still open, which the queries add). Then the migration's backfill, run again on the same raw rows, must give the same rollups.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClickService } from '../../src/revenue/click-service';
 import { ClickWriter } from '../../src/revenue/click-writer';
 import { PostbackService, signPostback, type PostbackParams } from '../../src/revenue/postback';
+import { unclosedCpcPrices } from '../../src/revenue/cpc-prices';
 import { closeStatement } from '../../src/revenue/statements';
 import { openStorage, type Site, type Storage } from '../../src/storage';
 import { migrationSql, schemaVersion } from '../../src/storage/sqlite/migrations';
@@ -209,14 +210,24 @@ describe('report rollups', () => {
     }
   });
 
-  it('give the same answer per site (report_daily) as across sites (report_dims_daily)', async () => {
+  it('give the same answer per site (report_daily) as across sites (report_dims_daily), open months\' CPC included', async () => {
     await realisticMix();
     const range = { fromDay: 20_000, toDay: 20_800 };
-    for (const groupBy of ['category', 'city', 'sub'] as const) {
-      const all = await storage.reports.rollup({ ...range, grain: 'week', groupBy, siteId: null });
+    // haotuan's October is closed (its CPC in the ledger); November's CPC comes from the prices.
+    const cpc = (siteId: number | null) => unclosedCpcPrices(storage, siteId, range.fromDay, range.toDay);
+    expect(new Set((await cpc(null)).map((price) => new Date(price.day * 86_400_000).toISOString().slice(0, 7))).has('2026-10')).toBe(false);
+    const novemberCpc = (await storage.reports.rollup({ ...range, grain: 'month', groupBy: 'site', siteId: haotuan.id, cpcPrices: await cpc(haotuan.id) }))
+      .find((row) => row.currency === 'USD' && new Date(row.periodDay * 86_400_000).toISOString().startsWith('2026-11'))!;
+    const novemberLedger = (await storage.reports.rollup({ ...range, grain: 'month', groupBy: 'site', siteId: haotuan.id }))
+      .find((row) => row.currency === 'USD' && new Date(row.periodDay * 86_400_000).toISOString().startsWith('2026-11'))!;
+    // November's billable haotuan clicks (3 days × 1 human on the cinema) at 5 cents each.
+    expect(novemberCpc.approvedMinor - novemberLedger.approvedMinor).toBe(15);
+    for (const [groupBy, withCpc] of ['category', 'city', 'sub', 'site'].flatMap((g) => [[g, false], [g, true]] as const)) {
+      const prices = async (siteId: number | null) => (withCpc ? { cpcPrices: await cpc(siteId) } : {});
+      const all = await storage.reports.rollup({ ...range, grain: 'week', groupBy, siteId: null, ...await prices(null) });
       const perSite = [
-        ...await storage.reports.rollup({ ...range, grain: 'week', groupBy, siteId: letuan.id }),
-        ...await storage.reports.rollup({ ...range, grain: 'week', groupBy, siteId: haotuan.id }),
+        ...await storage.reports.rollup({ ...range, grain: 'week', groupBy, siteId: letuan.id, ...await prices(letuan.id) }),
+        ...await storage.reports.rollup({ ...range, grain: 'week', groupBy, siteId: haotuan.id, ...await prices(haotuan.id) }),
       ];
       const fold = (rows: typeof all) => {
         const sums = new Map<string, number[]>();
