@@ -2,7 +2,9 @@
 // click path (ClickService → ClickWriter group commit) with bots, HEAD requests, duplicates,
 // sub ids and two sites in different cities; conversions through the real PostbackService in two
 // currencies with approvals, rejections, amount changes and a reversal; a closed month's CPC
-// entries (and the CPC of the month still open, which the queries add). Then the migration's backfill, run again on the same raw rows, must give the same rollups.
+// entries (the CPC of the month still open, which the queries add, is checked per site against
+// across sites). Then the migration's backfill, run again on the same raw rows, must give the same
+// rollups.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ClickService } from '../../src/revenue/click-service';
