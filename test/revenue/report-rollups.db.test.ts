@@ -224,7 +224,7 @@ describe('report rollups', () => {
       .find((row) => row.currency === 'USD' && new Date(row.periodDay * 86_400_000).toISOString().startsWith('2026-11'))!;
     // November's billable haotuan clicks (3 days × 1 human on the cinema) at 5 cents each.
     expect(novemberCpc.approvedMinor - novemberLedger.approvedMinor).toBe(15);
-    for (const [groupBy, withCpc] of ['category', 'city', 'sub', 'site'].flatMap((g) => [[g, false], [g, true]] as const)) {
+    for (const [groupBy, withCpc] of (['category', 'city', 'sub', 'site'] as const).flatMap((g) => [[g, false], [g, true]] as const)) {
       const prices = async (siteId: number | null) => (withCpc ? { cpcPrices: await cpc(siteId) } : {});
       const all = await storage.reports.rollup({ ...range, grain: 'week', groupBy, siteId: null, ...await prices(null) });
       const perSite = [
