@@ -10,7 +10,7 @@ import type { RobotsCache } from '../fetch/robots';
 import type { FetchOptions } from '../fetch/fetch-feed';
 import { formatNames, parseFeedBytes } from '../formats';
 import type { FormatName, ParseResult, SkippedItem } from '../types';
-import { keepSiteDomainDeals } from '../normalize/deal-host';
+import { withSiteDomainDeals } from '../normalize/deal-host';
 import { nextCheckAfterFailure, nextCheckAfterSuccess } from '../schedule/next-check';
 
 export interface CrawlSettings {
@@ -157,9 +157,7 @@ const isUnchanged = (feed: Feed, fingerprint: string, now: Date): boolean =>
 /** Deals whose URL is not on the site's domain are skipped like any bad item (see deal-host.ts). */
 async function keepOwnDeals(storage: Storage, feed: Feed, parsed: ParseResult): Promise<ParseResult> {
   const site = await storage.sites.findById(feed.siteId);
-  if (!site) return parsed;
-  const { deals, skipped } = keepSiteDomainDeals(parsed.deals, site.homeUrl);
-  return { ...parsed, deals, skipped: [...parsed.skipped, ...skipped] };
+  return site ? withSiteDomainDeals(parsed, site.homeUrl) : parsed;
 }
 
 async function checkRobots(feed: Feed, settings: CrawlSettings): Promise<void> {

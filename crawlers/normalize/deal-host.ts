@@ -48,3 +48,9 @@ export function keepSiteDomainDeals(deals: DealRecord[], homeUrl: string): { dea
   }
   return { deals: kept, skipped };
 }
+
+/** A parse result with its deals on another domain moved to its skipped items (the crawl and the preview). */
+export function withSiteDomainDeals<T extends { deals: DealRecord[]; skipped: SkippedItem[] }>(parsed: T, homeUrl: string): T {
+  const { deals, skipped } = keepSiteDomainDeals(parsed.deals, homeUrl);
+  return { ...parsed, deals, skipped: [...parsed.skipped, ...skipped] };
+}

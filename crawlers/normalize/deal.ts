@@ -136,7 +136,8 @@ export function finishDeal(draft: DealDraft, ctx: ParseContext, position: number
 /** Why an item was skipped, as a stable code a page can translate; the reason text stays the record. */
 export type SkipReasonCode =
   | 'missing_title' | 'missing_url' | 'url_too_long' | 'url_relative' | 'url_invalid' | 'url_not_http'
-  | 'missing_price' | 'price_not_amount' | 'end_before_start' | 'duplicate_id' | 'over_limit' | 'broken_block';
+  | 'missing_price' | 'price_not_amount' | 'end_before_start' | 'duplicate_id' | 'over_limit' | 'broken_block'
+  | 'url_other_host';
 
 /**
  * Every reason text the parsers give (finishDeal, collectDeals, resolveHttpUrl, jsonld's broken
@@ -156,6 +157,8 @@ const SKIP_REASON_PATTERNS: readonly [SkipReasonCode, RegExp][] = [
   ['duplicate_id', /^same id as an earlier item in the feed$/],
   ['over_limit', /^over the limit of (?<detail>\d+) items per feed$/],
   ['broken_block', /^broken JSON-LD block$/],
+  // deal-host.ts otherHostReason: the crawl's deal-domain rule (detail: the deal URL's host).
+  ['url_other_host', /^deal URL host (?<detail>\S+) is not on the site's domain \S+$/],
 ];
 
 /** The code of a skip reason, with its variable part (the price text, the limit); null for a text not listed. */

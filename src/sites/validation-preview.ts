@@ -9,6 +9,7 @@ import type { RobotsCache } from '../../crawlers/fetch/robots';
 import { formatNames, parseFeedBytes } from '../../crawlers/formats';
 import { isKnownCityCode } from '../../crawlers/normalize/city';
 import { classifySkipReason, type SkipReasonCode } from '../../crawlers/normalize/deal';
+import { withSiteDomainDeals } from '../../crawlers/normalize/deal-host';
 import type { DealRecord, FormatName, HtmlSelectors } from '../../crawlers/types';
 
 /** What is read, as a feed row or a registration form gives it. */
@@ -19,6 +20,11 @@ export interface PreviewSource {
   timeZone?: string | null;
   clockOffsetSeconds?: number;
   selectors?: HtmlSelectors | null;
+  /**
+   * The site's home URL: deals on another domain are skipped as a crawl skips them (deal-host.ts).
+   * Null or absent only where there is no home URL to go by yet (a registration form without a valid one).
+   */
+  homeUrl?: string | null;
 }
 
 export interface PreviewSettings {
@@ -87,13 +93,15 @@ const PAGE_FORMATS = new Set<string>(['html', 'jsonld']);
 export async function previewFeed(source: PreviewSource, settings: PreviewSettings): Promise<FeedPreview> {
   try {
     const response = await fetchFeed(source.feedUrl, { ...settings.fetch });
-    const parsed = parseFeedBytes(response.body, response.contentType, asFormat(source.format), {
+    const read = parseFeedBytes(response.body, response.contentType, asFormat(source.format), {
       feedUrl: response.finalUrl,
       timeZone: source.timeZone ?? undefined,
       clockOffsetSeconds: source.clockOffsetSeconds ?? 0,
       maxItems: settings.maxItems,
       selectors: source.selectors ?? undefined,
     });
+    // The crawl's deal-domain rule, applied after parsing as crawl-feed.ts does.
+    const parsed = source.homeUrl ? withSiteDomainDeals(read, source.homeUrl) : read;
     const problems = [
       ...parsed.skipped.map(({ item, reason }) => skippedProblem(item, reason)),
       ...parsed.deals.flatMap((deal) => dealWarnings(deal, settings.now ?? new Date())),

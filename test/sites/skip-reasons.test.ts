@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isKnownCityCode } from '../../crawlers/normalize/city';
 import { classifySkipReason, collectDeals, finishDeal, type DealDraft, type SkipReasonCode } from '../../crawlers/normalize/deal';
 import { parseFeedText } from '../../crawlers/formats';
+import { otherHostReason } from '../../crawlers/normalize/deal-host';
 import { feedFixtureText } from '../helpers/feed-fixtures';
 
 const draft = (overrides: Partial<DealDraft> = {}): DealDraft => ({
@@ -44,6 +45,10 @@ describe('skip reason codes', () => {
     expect(classifySkipReason(limited.skipped[0]!.reason)).toEqual({ code: 'over_limit', detail: '1' });
     const page = parseFeedText(feedFixtureText('jsonld-two-blocks-one-broken.html'), 'auto', { feedUrl: 'http://www.tuan.example/' });
     expect(page.skipped.map((item) => classifySkipReason(item.reason)?.code)).toEqual(['broken_block']);
+  });
+
+  it('classifies a deal on another host than the site\'s domain (the crawl\'s deal-domain rule)', () => {
+    expect(classifySkipReason(otherHostReason('https://evil.example:8443/d/1', 'http://www.tuan.example/'))).toEqual({ code: 'url_other_host', detail: 'evil.example' });
   });
 
   it('leaves the reason texts themselves unchanged', () => {

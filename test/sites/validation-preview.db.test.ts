@@ -5,6 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { crawlFeed } from '../../crawlers/ingest/crawl-feed';
 import { crawlSettings } from '../../src/config';
 import { previewFeed } from '../../src/sites/validation-preview';
+import { translator } from '../../src/web/i18n';
+import { feedPreviewView } from '../../src/web/pages/owner-preview-view';
 import { openStorage, type Storage } from '../../src/storage';
 import { fixture, startFeedServer, type FeedServer } from '../helpers/feed-server';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -19,6 +21,13 @@ describe('previewFeed', () => {
     server = await startFeedServer();
     server.answer('/feed.xml', { headers: { 'content-type': 'application/xml' }, body: fixture('owner/feed-with-broken-items.xml') });
     server.answer('/html', { headers: { 'content-type': 'text/html' }, body: fixture('owner/not-a-feed.html') });
+    // Deal 2 on another host, deal 3 on a subdomain of the site's (which a crawl keeps).
+    server.answer('/other-hosts.xml', {
+      headers: { 'content-type': 'application/xml' },
+      body: fixture('owner/feed-with-broken-items.xml').toString('utf8')
+        .replace('http://www.tuanowner.example/team.php?id=2', 'http://evil.example/team.php?id=2')
+        .replace('http://www.tuanowner.example/team.php?id=3', 'http://m.tuanowner.example/team.php?id=3'),
+    });
   });
   afterAll(async () => { await server.close(); });
   beforeEach(() => {
@@ -32,7 +41,8 @@ describe('previewFeed', () => {
 
   it('finds the deals and skipped items a crawl of the same feed stores, and stores nothing itself', async () => {
     const before = server.requests('/feed.xml');
-    const preview = await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'auto' }, { ...settings, now: new Date('2026-01-01T00:00:00Z') });
+    const preview = await previewFeed({ feedUrl: server.url('/feed.xml'), format: 'auto', homeUrl: 'http://www.tuanowner.example/' },
+      { ...settings, now: new Date('2026-01-01T00:00:00Z') });
     expect(server.requests('/feed.xml') - before).toBe(1);
     if (!preview.ok) throw new Error(preview.error.message);
     expect(preview).toMatchObject({ format: 'hao123', itemsSeen: 9, dealCount: 4, everyItemBroken: false, robotsDisallowed: false, httpStatus: 200 });
@@ -53,6 +63,32 @@ describe('previewFeed', () => {
     const report = await crawlFeed(storage, feed, settings);
     expect(report.counts?.added).toBe(preview.dealCount);
     expect(report.skipped).toEqual(preview.problems.filter((problem) => problem.severity === 'skipped').map(({ item, reason }) => ({ item, reason })));
+  });
+
+  it('skips deals off the site\'s domain as the crawl does, with the same reason, and says so in both languages', async () => {
+    const source = { feedUrl: server.url('/other-hosts.xml'), format: 'auto', homeUrl: 'http://www.tuanowner.example/' };
+    const preview = await previewFeed(source, { ...settings, now: new Date('2026-01-01T00:00:00Z') });
+    if (!preview.ok) throw new Error(preview.error.message);
+    expect(preview).toMatchObject({ itemsSeen: 9, dealCount: 3 });
+    expect(preview.sample.map((deal) => deal.externalId)).toEqual(['1', '3', '4']);
+    const offDomain = preview.problems.filter((problem) => problem.code === 'url_other_host');
+    expect(offDomain.map((problem) => [problem.item, problem.severity, problem.detail])).toEqual([['2', 'skipped', 'evil.example']]);
+
+    const site = await storage.sites.upsert({ slug: 'tuan', name: 'Tuan', homeUrl: source.homeUrl });
+    const report = await crawlFeed(storage, await storage.feeds.upsert({ siteId: site.id, url: source.feedUrl }), settings);
+    expect(report.counts?.added).toBe(preview.dealCount);
+    expect(report.skipped).toEqual(preview.problems.filter((problem) => problem.severity === 'skipped').map(({ item, reason }) => ({ item, reason })));
+
+    const texts = (['en', 'zh-CN'] as const).map((locale) =>
+      feedPreviewView(preview, translator(locale), 'Tuan').problems.find((problem) => problem.item === '2')!.text);
+    expect(texts[0]).toBe(translator('en').t('owner.problem.urlOtherHost', { detail: 'evil.example' }));
+    expect(texts[1]).toBe(translator('zh-CN').t('owner.problem.urlOtherHost', { detail: 'evil.example' }));
+    expect(texts[0]).toMatch(/^its deal link goes to evil\.example, which is not your site's domain/);
+    expect(texts[1]).toContain('evil.example');
+    expect(texts[1]).not.toBe(texts[0]);
+    // Without a home URL (a registration form that has none yet) the rule has nothing to go by.
+    const unchecked = await previewFeed({ ...source, homeUrl: null }, settings);
+    expect(unchecked.ok && unchecked.dealCount).toBe(4);
   });
 
   it('flags deals that have already ended', async () => {

@@ -30,7 +30,11 @@ describe.skipIf(!chromiumPath() && !browserRequired)('a site owner\'s first walk
     mkdirSync(artifacts, { recursive: true });
     sample = await startFeedServer();
     sample.answer('/', { headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><html><head><title>Tuan</title></head><body>Deals</body></html>' });
-    sample.answer('/api/hao123.xml', { headers: { 'content-type': 'application/xml' }, body: fixture('owner/feed-with-broken-items.xml') });
+    // Its deals on the sample site's own host, as the preview and the crawl keep only those.
+    sample.answer('/api/hao123.xml', {
+      headers: { 'content-type': 'application/xml' },
+      body: fixture('owner/feed-with-broken-items.xml').toString('utf8').replaceAll('http://www.tuanowner.example/', sample.url('/')),
+    });
     // The sample site is on loopback, so the portal may fetch private addresses, as in the demo.
     portal = await startServer({ dbPath: temp.file('walk.db'), host: '127.0.0.1', port: 0, allowPrivateNetwork: true });
     browser = await launchBrowser();

@@ -195,7 +195,10 @@ export async function operatorSitePageRoutes(app: FastifyInstance): Promise<void
     const feed = await app.storage.feeds.findById(request.body.feedId);
     if (!feed || feed.siteId !== site.id) throw new HttpError(404, 'DN_ERR_FEED_NOT_FOUND', 'This site has no such feed.');
     const preview = await previewFeed(
-      { feedUrl: feed.url, format: feed.format, timeZone: feed.timeZone, clockOffsetSeconds: feed.clockOffsetSeconds, selectors: feed.selectors },
+      {
+        feedUrl: feed.url, format: feed.format, timeZone: feed.timeZone, clockOffsetSeconds: feed.clockOffsetSeconds, selectors: feed.selectors,
+        homeUrl: site.homeUrl,
+      },
       app.crawlChecks,
     );
     return show(request, reply, site, { preview: feedPreviewView(preview, request.translator, site.name) });

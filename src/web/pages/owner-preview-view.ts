@@ -34,6 +34,7 @@ const PROBLEM_MESSAGES: Record<PreviewProblemCode, MessageKey> = {
   duplicate_id: 'owner.problem.duplicateId',
   over_limit: 'owner.problem.overLimit',
   broken_block: 'owner.problem.brokenBlock',
+  url_other_host: 'owner.problem.urlOtherHost',
   unknown_city: 'owner.problem.unknownCity',
   already_ended: 'owner.problem.alreadyEnded',
   unrecognised: 'owner.problem.other',

@@ -97,6 +97,7 @@ export async function ownerSiteRoutes(app: FastifyInstance): Promise<void> {
     if (!feed) return sitePage(request, reply.code(409), { notice: request.translator.t('owner.site.noFeed') });
     const preview = await previewFeed({
       feedUrl: feed.url, format: feed.format, timeZone: feed.timeZone, clockOffsetSeconds: feed.clockOffsetSeconds, selectors: feed.selectors,
+      homeUrl: site.homeUrl,
     }, app.crawlChecks);
     return sitePage(request, reply, { preview: feedPreviewView(preview, request.translator, site.name) });
   });

@@ -88,11 +88,13 @@ export async function ownerPageRoutes(app: FastifyInstance): Promise<void> {
     if (hasErrors(errors)) return siteForm(request, reply.code(400), values, errors);
     const registration = toRegistration(values);
     // Only the feed's own settings have to be right to read it; the rest is checked on submit.
-    const feedProblems = problemErrors(checkRegistration(registration)
-      .filter((problem) => ['feedUrl', 'format', 'timeZone', 'selectors'].includes(problem.field)), tr);
+    const problems = checkRegistration(registration);
+    const feedProblems = problemErrors(problems.filter((problem) => ['feedUrl', 'format', 'timeZone', 'selectors'].includes(problem.field)), tr);
     if (hasErrors(feedProblems)) return siteForm(request, reply.code(400), values, feedProblems);
+    // With a valid home URL, deals off its domain are counted out as the crawl will count them.
+    const homeUrl = problems.some((problem) => problem.field === 'homeUrl') ? null : registration.homeUrl;
     const preview = await previewFeed(
-      { feedUrl: registration.feedUrl, format: registration.format ?? 'auto', timeZone: registration.timeZone, selectors: registration.selectors },
+      { feedUrl: registration.feedUrl, format: registration.format ?? 'auto', timeZone: registration.timeZone, selectors: registration.selectors, homeUrl },
       app.crawlChecks,
     );
     return siteForm(request, reply, values, {}, feedPreviewView(preview, tr, registration.name || new URL(registration.feedUrl).host));
