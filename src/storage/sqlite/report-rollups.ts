@@ -147,21 +147,30 @@ function plainSourceOf(groupBy: ReportGroupBy, oneSite: boolean): Source {
  * CPC commission of the days in @cpc (months not closed yet: no CPC in the ledger), as approved
  * commission on report_daily's click rows: billable clicks × the price of their site, day and
  * category, or the site's every-category price of the day when the category has none of its own.
- * @cpc is a JSON array of [site id, day, category or null, currency, price in minor units].
- * Each price row seeks report_daily by its key's prefix (day, site).
+ * @cpc is a JSON array of [site id, day, category or null, currency, price in minor units, the
+ * categories priced on their own that day (for the null row)]. Each price row seeks report_daily
+ * by its key's prefix (day, site).
  */
-const CPC_WITH = `cpc_price(site_id, day, category, currency, price) AS (
+const CPC_WITH = `cpc_price(site_id, day, category, currency, price, own) AS (
       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
-        json_extract(value, '$[4]')
+        json_extract(value, '$[4]'), json_extract(value, '$[5]')
       FROM json_each(@cpc)),
     cpc_clicks AS (
       SELECT c.day, c.site_id, c.deal_id, c.sub_id, c.city, c.category, p.currency, c.billable * p.price AS approved
       FROM cpc_price p JOIN report_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.currency = ''
-      WHERE p.day BETWEEN @fromDay AND @toDay AND c.billable > 0 AND (c.category = p.category OR (p.category IS NULL
-        AND NOT EXISTS (SELECT 1 FROM cpc_price q WHERE q.site_id = p.site_id AND q.day = p.day AND q.category = c.category))))`;
+      WHERE p.day BETWEEN @fromDay AND @toDay AND c.billable > 0 AND (c.category = p.category
+        OR (p.category IS NULL AND c.category NOT IN (SELECT value FROM json_each(p.own)))))`;
 
-const cpcParam = (prices: CpcDayPrice[]): string =>
-  JSON.stringify(prices.map((price) => [price.siteId, price.day, price.category, price.currency, price.priceMinor]));
+function cpcParam(prices: CpcDayPrice[]): string {
+  const own = new Map<string, string[]>();
+  for (const price of prices) {
+    if (price.category === null) continue;
+    const key = `${price.siteId}/${price.day}`;
+    (own.get(key) ?? own.set(key, []).get(key)!).push(price.category);
+  }
+  return JSON.stringify(prices.map((price) => [price.siteId, price.day, price.category, price.currency, price.priceMinor,
+    price.category === null ? own.get(`${price.siteId}/${price.day}`) ?? [] : []]));
+}
 
 /**
  * A shape's rows, with the CPC commission of @cpc's days added as rows of their own. The dimensions
