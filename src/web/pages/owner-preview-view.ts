@@ -77,7 +77,7 @@ export function feedPreviewView(preview: FeedPreview, tr: Translator, siteName: 
   return {
     ok: true,
     feedUrl: preview.feedUrl,
-    summary: tr.t('owner.preview.summary', { deals: tr.number(preview.dealCount), items: tr.number(preview.itemsSeen), format: preview.format }),
+    summary: tr.t('owner.preview.summary', { count: preview.dealCount, items: tr.number(preview.itemsSeen), format: preview.format }),
     cards: preview.sample.map((deal, index) => ({
       // Not stored: no id, so the card links to the deal's own page on the site.
       ...toDealCard({ ...deal, id: index + 1, siteId: 0, siteName, firstSeenAt: nowIso, updatedAt: nowIso }, tr, now),
