@@ -65,7 +65,7 @@ async function serveApp(dir: string): Promise<{ address: string; stats(): Promis
   await setup.feeds.pause(feed.id, 'benchmark: no crawling during the /go run');
   await setup.close();
 
-  const server = await startServer({ dbPath, host: '127.0.0.1', port: 0, allowPrivateNetwork: true });
+  const server = await startServer({ dbPath, host: '127.0.0.1', port: 0, allowPrivateNetwork: true }, { background: false });
   let sent302 = 0;
   count302(server.app.server, () => sent302++);
   return {

@@ -9,8 +9,8 @@
 //   bench/.cache/ keyed by GENERATOR_VERSION and the sizes, so re-runs reuse it.
 // - `explain` child: EXPLAIN QUERY PLAN and the time of every statement one search runs, on the
 //   same file, unloaded, for the "what dominates" part.
-// - `serve-app` child: startServer on the cached file (every feed paused, so the scheduler is
-//   idle); `serve-bare` child: fastify answering each target's captured body verbatim.
+// - `serve-app` child: startServer on the cached file with no background work (no crawl, link
+//   check or digest); `serve-bare` child: fastify answering each target's captured body as bytes.
 // - autocannon runs in this process; rounds alternate bare, app, bare, app.
 import Fastify from 'fastify';
 import Database from 'better-sqlite3';
@@ -360,8 +360,8 @@ type ToParent = { ready: string };
 
 async function serveApp(dbPath: string): Promise<{ address: string; close(): Promise<void> }> {
   const { startServer } = await import('../src/server');
-  // Every feed is paused in the cached file, so the scheduler's first tick finds nothing due; no later tick in the run.
-  const server = await startServer({ dbPath, host: '127.0.0.1', port: 0, allowPrivateNetwork: true }, { scheduler: { tick: '0 0 1 1 *' } });
+  // No background work (crawls, link checks): the generated deals name hosts that must never be fetched.
+  const server = await startServer({ dbPath, host: '127.0.0.1', port: 0, allowPrivateNetwork: true }, { background: false });
   return { address: server.address, close: () => server.close() };
 }
 

@@ -59,7 +59,7 @@ async function serveApp(dir: string) {
   await setup.clicks.insertBatch(clicks);
   await setup.close();
 
-  const server = await startServer({ dbPath, host: '127.0.0.1', port: 0, allowPrivateNetwork: true });
+  const server = await startServer({ dbPath, host: '127.0.0.1', port: 0, allowPrivateNetwork: true }, { background: false });
   return {
     ready: { address: server.address, clickIds: clicks.map((click) => click.token) },
     stats: async (): Promise<Stats> => ({ conversions: await server.storage.revenue.countConversions(site.id) }),

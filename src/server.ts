@@ -33,7 +33,16 @@ export interface RunningServer {
 
 export async function startServer(
   config: ServerConfig,
-  options: { scheduler?: Partial<SchedulerOptions>; logger?: boolean; alerts?: AlertSettings } = {},
+  options: {
+    scheduler?: Partial<SchedulerOptions>;
+    logger?: boolean;
+    alerts?: AlertSettings;
+    /**
+     * false: serve requests only; no crawls, digests, credibility checks or order pulls start. For
+     * benchmarks, whose data names hosts that must never be fetched (nothing leaves loopback).
+     */
+    background?: boolean;
+  } = {},
 ): Promise<RunningServer> {
   const storage = await openStorage(config.dbPath);
   const writer = await ClickWriter.open(storage.clicks);
@@ -72,10 +81,12 @@ export async function startServer(
   const address = await app.listen({ host: config.host, port: config.port });
   // Port 0 picks a free port: the links in mails need the one it picked.
   if (!alertSettings.publicUrl) alerts.setPublicUrl(listenOrigin(config.host, (app.server.address() as AddressInfo).port));
-  scheduler.start();
-  alertSchedule.start();
-  credibilitySchedule.start();
-  orderPullSchedule.start();
+  if (options.background ?? true) {
+    scheduler.start();
+    alertSchedule.start();
+    credibilitySchedule.start();
+    orderPullSchedule.start();
+  }
 
   let closing: Promise<void> | null = null;
   return {
