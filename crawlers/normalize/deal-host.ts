@@ -4,6 +4,7 @@
 // leading `www.`, and any subdomain of that (m.letuan.example.cn, bj.letuan.example.cn).
 // An IP-literal home host (the demo's 127.0.0.1 sites) matches only itself. Ports are not
 // compared: the host names whose owner proved the domain are what matter, not the service port.
+import { isIP } from 'node:net';
 import type { DealRecord, SkippedItem } from '../types';
 
 /** A host as compared: WHATWG's lower-case ASCII form, without a trailing dot. */
@@ -15,7 +16,8 @@ const hostOf = (url: string): string | null => {
   }
 };
 
-const isIpLiteral = (host: string): boolean => host.startsWith('[') || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(host);
+/** WHATWG writes IPv6 hosts in brackets and every IPv4 spelling as dotted quads. */
+const isIpLiteral = (host: string): boolean => isIP(host.replace(/^\[(.*)\]$/, '$1')) !== 0;
 
 /** The domain a site's deals may use: the home host less `www.`; null when the home URL has no host. */
 export function siteDomain(homeUrl: string): string | null {

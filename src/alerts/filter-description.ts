@@ -1,7 +1,7 @@
 // What an alert is about, in words: "Food · in Chengdu · matching “火锅” · up to ¥100.00".
 import { majorToMinor } from '../web/deal-listing-query';
-import type { Translator } from '../web/i18n';
-import { defaultPriceCurrency, minorDigits } from '../web/price-currency';
+import { minorDigits, type Translator } from '../web/i18n';
+import { defaultPriceCurrency } from '../web/price-currency';
 import { categoryLabel } from '../web/category-label';
 import { cityLabel } from '../web/city-label';
 import type { ListingParams } from '../web/listing-query';

@@ -2,7 +2,8 @@
 // as the listing page; prices are major units written as decimals (`99.5`, at most two places),
 // read exactly into minor units, never through floating point, in one currency (price-currency.ts).
 import type { DealQuery, DealSort } from '../storage';
-import { cityCurrency, minorDigits, priceCurrencies } from './price-currency';
+import { minorDigits } from './i18n';
+import { cityCurrency, priceCurrencies } from './price-currency';
 
 export const dealSorts: readonly DealSort[] = ['newest', 'price', 'price-desc', 'discount', 'popular', 'ending'];
 

@@ -110,10 +110,22 @@ function moneyFormat(locale: string, currency: string): Intl.NumberFormat {
   return format;
 }
 
+const digitsByCurrency = new Map<string, number>();
+
+/** Digits of the currency's minor unit (2 for CNY, 0 for JPY), as Intl knows them; made once per code. */
+export function minorDigits(currency: string): number {
+  let digits = digitsByCurrency.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    if (digitsByCurrency.size < 500) digitsByCurrency.set(currency, digits);
+  }
+  return digits;
+}
+
 /** Formats minor units exactly: the amount goes to Intl as a decimal string, never through a float. */
 export function formatMoney(locale: string, minor: number, currency: string): string {
   const format = moneyFormat(locale, currency);
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const digits = minorDigits(currency);
   const sign = minor < 0 ? '-' : '';
   const units = String(Math.abs(minor)).padStart(digits + 1, '0');
   const decimal = digits === 0 ? units : `${units.slice(0, -digits)}.${units.slice(-digits)}`;

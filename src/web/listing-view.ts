@@ -3,9 +3,9 @@
 import { DISCOUNT_STEPS, SCORE_STEPS, type DealFacets, type DealSearchResult, type FacetValue, type StepCount } from '../storage';
 import { categoryLabel } from './category-label';
 import { cityLabel } from './city-label';
-import type { Translator } from './i18n';
+import { minorDigits, type Translator } from './i18n';
 import { activeFilterCount, listingSearch, sorts, type ListingParams } from './listing-query';
-import { defaultPriceCurrency, minorDigits, priceCurrencies } from './price-currency';
+import { defaultPriceCurrency, priceCurrencies } from './price-currency';
 
 export interface FilterOption {
   value: string;

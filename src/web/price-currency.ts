@@ -20,8 +20,3 @@ export const cityCurrency = (city: string | undefined): string | null => (city &
 
 /** The currency of a price filter that names none: the city's, else the shopper's language's. */
 export const defaultPriceCurrency = (city: string | undefined, locale: Locale): string => cityCurrency(city) ?? localeCurrencies[locale];
-
-/** Digits of the currency's minor unit (2 for CNY, 0 for JPY), as Intl knows them. */
-export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}

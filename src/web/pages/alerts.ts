@@ -12,7 +12,8 @@ import type { AlertSubscription } from '../../storage';
 import { dealListingQuerystring, majorToMinor } from '../deal-listing-query';
 import { HttpError } from '../errors';
 import { pageContext } from '../page-context';
-import { defaultPriceCurrency, minorDigits } from '../price-currency';
+import { minorDigits } from '../i18n';
+import { defaultPriceCurrency } from '../price-currency';
 
 /** Subscription requests per address per minute: enough for a person, too few to bomb an inbox. */
 export const SUBSCRIBE_LIMIT_PER_MINUTE = 5;

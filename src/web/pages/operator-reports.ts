@@ -8,7 +8,7 @@ import { reportQuerystringSchema, reportRequest, type ReportQuerystring } from '
 import { DEFAULT_PAGE_SIZE, REPORT_GRAINS, REPORT_GROUPS, buildReport, exportReport, type Report, type ReportFigures, type ReportRequest } from '../../revenue/reports';
 import { categoryLabel } from '../category-label';
 import { cityLabel } from '../city-label';
-import type { MessageKey, Translator } from '../i18n';
+import { minorDigits, type MessageKey, type Translator } from '../i18n';
 import { pageContext } from '../page-context';
 import { CHART_WIDTH, PLOT, revenueCharts, topSitesCharts } from './operator-reports-charts';
 
@@ -22,7 +22,7 @@ const GROUP_KEYS: Record<ReportRequest['groupBy'], MessageKey> = {
 /** Commission per click has fractions of the minor unit: two more digits than the currency has. */
 function epcText(tr: Translator, epcMinor: number | null, currency: string): string {
   if (epcMinor === null) return '—';
-  const digits = new Intl.NumberFormat(tr.locale, { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const digits = minorDigits(currency);
   return new Intl.NumberFormat(tr.locale, { style: 'currency', currency, maximumFractionDigits: digits + 2, minimumFractionDigits: digits })
     .format(epcMinor / 10 ** digits);
 }
