@@ -9,7 +9,7 @@ import { discountAgainstMedian, median } from '../../credibility/inflation';
 import type { ScorePart } from '../../credibility/score';
 import { REPORT_REASONS, type CardFlag, type DealFlag } from '../../storage';
 import type { Environment } from 'nunjucks';
-import { isLocale, translator, type Locale, type MessageKey, type Translator } from '../i18n';
+import { isLocale, translator, type MessageKey, type Translator } from '../i18n';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -117,13 +117,8 @@ export function cardCredibility(tr: Translator, card: { siteId: number; priceMin
   };
 }
 
-const translators = new Map<Locale, Translator>();
-function translatorFor(locale: unknown): Translator {
-  const chosen: Locale = isLocale(locale) ? locale : 'en';
-  let tr = translators.get(chosen);
-  if (!tr) translators.set(chosen, (tr = translator(chosen)));
-  return tr;
-}
+/** The template's locale as a translator (translator() makes one per locale, once). */
+const translatorFor = (locale: unknown): Translator => translator(isLocale(locale) ? locale : 'en');
 
 /**
  * Template globals, so pages rendered outside a request (the listing's shared cache) have them
