@@ -52,6 +52,21 @@ export interface Translator {
   number(value: number): string;
 }
 
+/** Intl formatters by a key of few values (a time zone, a currency code); at most 500 kept. */
+class FormatterMemo<F> {
+  private readonly made = new Map<string, F>();
+  constructor(private readonly make: (key: string) => F) {}
+
+  get(key: string): F {
+    let format = this.made.get(key);
+    if (format === undefined) {
+      format = this.make(key); // throws on an unknown zone or code, before anything is kept
+      if (this.made.size < 500) this.made.set(key, format);
+    }
+    return format;
+  }
+}
+
 /** One translator per locale, made once: building the Intl formatters cost ~9 % of a cached listing answer. */
 const translators = new Map<Locale, Translator>();
 
@@ -67,6 +82,11 @@ function buildTranslator(locale: Locale): Translator {
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
   const number = new Intl.NumberFormat(locale);
   const plurals = new Intl.PluralRules(locale);
+  // Formatters per time zone (the sites' zones: a handful), made on first use.
+  const dateTimes = new FormatterMemo((timeZone) => new Intl.DateTimeFormat(locale, {
+    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone, timeZoneName: 'short',
+  }));
+  const dates = new FormatterMemo((timeZone) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }));
   /** The message's text: its plural form for `values.count` (a number, shown in the locale's digits). */
   const text = (message: Message, values: Record<string, string | number>): { text: string; values: Record<string, string | number> } => {
     if (typeof message === 'string') return { text: message, values };
@@ -76,10 +96,8 @@ function buildTranslator(locale: Locale): Translator {
   };
   return {
     locale,
-    dateTime: (at, timeZone) => new Intl.DateTimeFormat(locale, {
-      year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone, timeZoneName: 'short',
-    }).format(at),
-    date: (at, timeZone) => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(at),
+    dateTime: (at, timeZone) => dateTimes.get(timeZone).format(at),
+    date: (at, timeZone) => dates.get(timeZone).format(at),
     percent: (fraction) => percent.format(fraction),
     number: (value) => number.format(value),
     t(key, values = {}) {
@@ -98,33 +116,20 @@ function buildTranslator(locale: Locale): Translator {
 }
 
 /** Currency formatters by locale and currency code (a few dozen at most: the codes feeds use). */
-const moneyFormats = new Map<string, Intl.NumberFormat>();
+const moneyFormats = new FormatterMemo((key) => {
+  const [locale, currency] = key.split(' ');
+  return new Intl.NumberFormat(locale, { style: 'currency', currency });
+});
 
-function moneyFormat(locale: string, currency: string): Intl.NumberFormat {
-  const key = `${locale} ${currency}`;
-  let format = moneyFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, { style: 'currency', currency }); // throws on a malformed code, before caching
-    if (moneyFormats.size < 500) moneyFormats.set(key, format);
-  }
-  return format;
-}
-
-const digitsByCurrency = new Map<string, number>();
+const currencyDigits = new FormatterMemo((currency) =>
+  new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2);
 
 /** Digits of the currency's minor unit (2 for CNY, 0 for JPY), as Intl knows them; made once per code. */
-export function minorDigits(currency: string): number {
-  let digits = digitsByCurrency.get(currency);
-  if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    if (digitsByCurrency.size < 500) digitsByCurrency.set(currency, digits);
-  }
-  return digits;
-}
+export const minorDigits = (currency: string): number => currencyDigits.get(currency);
 
 /** Formats minor units exactly: the amount goes to Intl as a decimal string, never through a float. */
 export function formatMoney(locale: string, minor: number, currency: string): string {
-  const format = moneyFormat(locale, currency);
+  const format = moneyFormats.get(`${locale} ${currency}`);
   const digits = minorDigits(currency);
   const sign = minor < 0 ? '-' : '';
   const units = String(Math.abs(minor)).padStart(digits + 1, '0');
