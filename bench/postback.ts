@@ -39,7 +39,7 @@ async function serveBare() {
 async function serveApp(dir: string) {
   const { openStorage } = await import('../src/storage');
   const { startServer } = await import('../src/server');
-  const { encodeClickId } = await import('../src/revenue/click-id');
+  const { newClickId } = await import('../src/revenue/click-id');
   const { dealRecord } = await import('../test/helpers/deal-record');
   const dbPath = join(dir, 'postback.db');
   const setup = openStorage(dbPath);
@@ -50,10 +50,9 @@ async function serveApp(dir: string) {
   const dealId = (await setup.deals.listLive({ now: new Date(), page: 1, pageSize: 1 })).deals[0]!.id;
   await setup.revenue.rotatePostbackSecret(site.id, SECRET, new Date(), null);
   await setup.revenue.addTerm({ siteId: site.id, model: 'cps', rateBp: 850, flatMinor: null, currency: null, category: null, effectiveFrom: new Date(Date.now() - 86_400_000), now: new Date() });
-  const clickSecret = await setup.settings.getOrCreate('click_id_secret', () => 'bench-click-secret');
   const now = new Date();
   const clicks = Array.from({ length: CLICKS }, (_, i) => ({
-    id: i + 1, token: encodeClickId(clickSecret, i + 1), dealId, siteId: site.id, createdAt: now, city: 'chengdu', subId: i % 3 ? null : 'app',
+    id: i + 1, token: newClickId(i + 1), dealId, siteId: site.id, createdAt: now, city: 'chengdu', subId: i % 3 ? null : 'app',
     referrer: null, userAgent: 'Mozilla/5.0', ipHash: `ip${i}`, isBot: false, isDuplicate: false,
   }));
   await setup.clicks.insertBatch(clicks);

@@ -1,6 +1,6 @@
 // The click-out path, read as three steps: resolve the deal, commit the click, answer the redirect.
 import type { Storage } from '../storage';
-import { encodeClickId } from './click-id';
+import { newClickId } from './click-id';
 import { ClickGuard, defaultClickGuardOptions, type ClickGuardOptions } from './click-guard';
 import type { ClickWriter } from './click-writer';
 import { RedirectTargetCache, defaultRedirectCacheOptions, type RedirectCacheOptions } from './redirect-cache';
@@ -29,7 +29,6 @@ export class ClickService {
   private constructor(
     private readonly targets: RedirectTargetCache,
     private readonly writer: ClickWriter,
-    private readonly clickSecret: string,
     ipSalt: string,
     private readonly guard: ClickGuard,
   ) {
@@ -44,18 +43,13 @@ export class ClickService {
     guard: ClickGuardOptions = defaultClickGuardOptions,
   ): Promise<ClickService> {
     const random = () => crypto.getRandomValues(Buffer.alloc(32)).toString('hex');
-    const clickSecret = await storage.settings.getOrCreate('click_id_secret', random);
     const ipSalt = await storage.settings.getOrCreate('ip_hash_salt', random);
-    return new ClickService(new RedirectTargetCache(storage.deals, cache), writer, clickSecret, ipSalt, new ClickGuard(guard));
+    return new ClickService(new RedirectTargetCache(storage.deals, cache), writer, ipSalt, new ClickGuard(guard));
   }
 
   /** Stops listening to storage changes (the service answers from storage only afterwards). */
   close(): void {
     this.targets.close();
-  }
-
-  get secret(): string {
-    return this.clickSecret;
   }
 
   /** Records the click and says where to send the shopper. */
@@ -69,7 +63,7 @@ export class ClickService {
     if (!redirect) return { kind: 'not_found' };
     const { target } = redirect;
     const id = this.writer.allocateId();
-    const clickId = encodeClickId(this.clickSecret, id);
+    const clickId = newClickId(id);
     const location = redirect.location({ clickId, subId: request.subId });
     await this.writer.record({
       id,
@@ -78,6 +72,7 @@ export class ClickService {
       siteId: target.siteId,
       createdAt: new Date(now),
       city: target.city,
+      category: target.category ?? '',
       subId: request.subId,
       referrer: request.referrer?.slice(0, MAX_HEADER_KEPT) ?? null,
       userAgent: request.userAgent?.slice(0, MAX_HEADER_KEPT) ?? null,

@@ -2,7 +2,20 @@
 // of all requests arriving in the same turn of the event loop share one transaction. This keeps
 // the promise "no redirect without a stored click" at a fraction of a transaction per click
 // (see ../shared/docs/click-path-calibration.md).
+//
+// The reports count clicks from a rollup filled after the clicks commit (report-rollups.ts). Every
+// report read folds in what is missing first, so the writer's share is only to keep that small: it
+// asks for a roll-up at most every `rollUpEveryMs`, in a turn of its own after the batch's answers.
 import type { ClicksRepository, NewClick } from '../storage';
+
+export interface ClickWriterOptions {
+  /** Folds committed clicks into the report rollups (storage.reports.rollUpClicks). */
+  rollUp?: () => Promise<unknown>;
+  rollUpEveryMs?: number;
+}
+
+/** A few times a second: each roll-up then covers a few thousand clicks, a millisecond or two of work. */
+const ROLL_UP_EVERY_MS = 250;
 
 interface Pending {
   click: NewClick;
@@ -15,13 +28,15 @@ export class ClickWriter {
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private nextId: number;
+  private lastRollUp = 0;
+  private rollingUp: Promise<unknown> | null = null;
 
-  private constructor(private readonly clicks: ClicksRepository, lastId: number) {
+  private constructor(private readonly clicks: ClicksRepository, lastId: number, private readonly options: ClickWriterOptions) {
     this.nextId = lastId + 1;
   }
 
-  static async open(clicks: ClicksRepository): Promise<ClickWriter> {
-    return new ClickWriter(clicks, await clicks.maxId());
+  static async open(clicks: ClicksRepository, options: ClickWriterOptions = {}): Promise<ClickWriter> {
+    return new ClickWriter(clicks, await clicks.maxId(), options);
   }
 
   /** Hands out the key of the next click; keys are only ever used once, even if a batch fails. */
@@ -42,6 +57,8 @@ export class ClickWriter {
     while (this.queue.length > 0 || this.flushing) {
       await (this.flushing ?? this.flush());
     }
+    await this.rollingUp;
+    await this.options.rollUp?.();
   }
 
   private schedule(): void {
@@ -61,7 +78,10 @@ export class ClickWriter {
     this.flushing = this.clicks
       .insertBatch(batch.map((pending) => pending.click))
       .then(
-        () => batch.forEach((pending) => pending.resolve()),
+        () => {
+          batch.forEach((pending) => pending.resolve());
+          this.rollUpIfDue();
+        },
         (error: unknown) => batch.forEach((pending) => pending.reject(error)),
       )
       .finally(() => {
@@ -69,5 +89,17 @@ export class ClickWriter {
         if (this.queue.length > 0) this.schedule();
       });
     return this.flushing;
+  }
+
+  private rollUpIfDue(): void {
+    const rollUp = this.options.rollUp;
+    const now = Date.now();
+    if (!rollUp || this.rollingUp || now - this.lastRollUp < (this.options.rollUpEveryMs ?? ROLL_UP_EVERY_MS)) return;
+    this.lastRollUp = now;
+    // After the batch's answers are on their way; a failure is retried by the next one (or the next report read).
+    this.rollingUp = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(rollUp)
+      .catch((error: unknown) => console.error('dealnav: rolling clicks up into the reports failed; the next batch tries again:', error))
+      .finally(() => { this.rollingUp = null; });
   }
 }

@@ -17,7 +17,7 @@
 // change to a known order is dated at `ts`, when the partner says it happened.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ConversionKind, ConversionSource, ConversionStatus, RevenueTransaction, Storage } from '../storage';
-import { decodeClickId } from './click-id';
+import { clickKeyOf, isSameClickId } from './click-id';
 import { commissionFor, ledgerEntries, modelsFor } from './commission';
 import { RevenueError } from './errors';
 import { parseExactAmount } from './money';
@@ -78,14 +78,12 @@ export interface PostbackOptions {
 export class PostbackService {
   private readonly now: () => Date;
 
-  private constructor(private readonly storage: Storage, private readonly clickSecret: string, options: PostbackOptions) {
+  private constructor(private readonly storage: Storage, options: PostbackOptions) {
     this.now = options.now ?? (() => new Date());
   }
 
   static async create(storage: Storage, options: PostbackOptions = {}): Promise<PostbackService> {
-    // The same setting ClickService signs click ids with.
-    const clickSecret = await storage.settings.getOrCreate('click_id_secret', () => randomBytes(32).toString('hex'));
-    return new PostbackService(storage, clickSecret, options);
+    return new PostbackService(storage, options);
   }
 
   async receive(params: PostbackParams, source: ConversionSource = 'postback'): Promise<PostbackResult> {
@@ -166,9 +164,9 @@ export class PostbackService {
   private apply(tx: RevenueTransaction, change: ConversionChange): PostbackResult {
     const existing = tx.findConversion(change.siteId, change.orderId);
     if (!existing) return this.create(tx, change);
-    const clickId = decodeClickId(this.clickSecret, change.clickToken);
-    if (clickId !== existing.clickId || change.kind !== existing.kind || change.currency !== existing.currency) {
-      const field = clickId !== existing.clickId ? 'click_id' : change.kind !== existing.kind ? 'kind' : 'currency';
+    const sameClick = isSameClickId(tx.findClick(existing.clickId)?.token ?? '', change.clickToken);
+    if (!sameClick || change.kind !== existing.kind || change.currency !== existing.currency) {
+      const field = !sameClick ? 'click_id' : change.kind !== existing.kind ? 'kind' : 'currency';
       throw new RevenueError(409, 'DN_ERR_CONVERSION_CONFLICT',
         `order ${change.orderId} is already recorded with another ${field}; an order's click_id, kind and currency never change`);
     }
@@ -228,9 +226,9 @@ export class PostbackService {
 
   /** The click a new conversion belongs to: it must exist, be this site's, and be within the attribution window. */
   private attribute(tx: RevenueTransaction, change: ConversionChange) {
-    const id = decodeClickId(this.clickSecret, change.clickToken);
-    const click = id === null ? null : tx.findClick(id);
-    if (!click) {
+    const key = clickKeyOf(change.clickToken);
+    const click = key === null ? null : tx.findClick(key);
+    if (!click || !isSameClickId(click.token, change.clickToken)) {
       throw new RevenueError(422, 'DN_ERR_CLICK_UNKNOWN', `click_id '${change.clickToken}' is not a click id this portal issued`);
     }
     if (click.siteId !== change.siteId) {

@@ -80,7 +80,10 @@ export interface RollupRow {
   reversedMinor: number;
 }
 
+/** Every read first folds in the clicks committed since the last roll-up, so it counts them all. */
 export interface ReportsRepository {
+  /** Folds committed clicks not yet counted into the rollups; returns how many click ids it covered. */
+  rollUpClicks(): Promise<number>;
   /** Rows ordered by period, group, currency. */
   rollup(query: RollupQuery): Promise<RollupRow[]>;
   linePage(query: LinePageQuery): Promise<LinePage>;

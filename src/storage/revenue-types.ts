@@ -105,8 +105,11 @@ export type NewCommissionEntry = Omit<CommissionEntry, 'id' | 'createdAt'>;
 /** What attribution needs of a click. */
 export interface ClickForAttribution {
   id: number;
+  /** The public click id it was issued under; a postback's must equal it. */
+  token: string;
   siteId: number;
   createdAt: Date;
+  /** The deal's category when the shopper clicked. */
   dealCategory: string | null;
 }
 
@@ -143,6 +146,12 @@ export interface SiteClick {
 /** A conversion with the public click id it is attributed to. */
 export interface SiteConversion extends Conversion {
   clickToken: string;
+}
+
+/** Where a walk of a site's conversions, newest first, has got to: the last one read. */
+export interface ConversionPosition {
+  occurredAt: Date;
+  id: number;
 }
 
 export interface ConversionTotals {
@@ -206,6 +215,12 @@ export interface RevenueRepository {
   listClicks(siteId: number, start: Date, end: Date, limit: number, offset: number): Promise<SiteClick[]>;
   /** One page of the site's conversions that happened in [start, end), newest first. */
   listConversions(siteId: number, start: Date, end: Date, limit: number, offset: number): Promise<SiteConversion[]>;
+  /**
+   * The next page of the site's conversions that happened at or after `start`, newest first, strictly
+   * after `before` (earlier, or as early with a smaller id): a walk that continues from its last row
+   * neither repeats nor skips a row when another is recorded meanwhile.
+   */
+  listConversionsBefore(siteId: number, start: Date, before: ConversionPosition, limit: number): Promise<SiteConversion[]>;
   /** Every conversion that happened in [start, end), whatever its status. */
   countConversionsIn(siteId: number, start: Date, end: Date): Promise<number>;
   entryTotals(siteId: number, period: string): Promise<BucketTotals[]>;

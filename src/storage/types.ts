@@ -250,6 +250,8 @@ export interface RedirectTarget {
   siteId: number;
   url: string;
   city: string | null;
+  /** The deal's category now, kept on the click. */
+  category: string | null;
   clickParam: string | null;
   clickTemplate: string | null;
 }
@@ -281,6 +283,8 @@ export interface NewClick {
   siteId: number;
   createdAt: Date;
   city: string | null;
+  /** The deal's category at the time of the click ('' for none); left out, the reports take the deal's. */
+  category?: string | null;
   subId: string | null;
   referrer: string | null;
   userAgent: string | null;

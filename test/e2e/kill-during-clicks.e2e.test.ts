@@ -8,6 +8,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleSiteSpecs } from '../../src/demo/sample-network';
 import { startSampleSite, type RunningSampleSite } from '../../src/demo/sample-site';
+import { openStorage } from '../../src/storage';
 import { runDealnav, startDealnav } from '../helpers/cli';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -152,4 +153,18 @@ describe('kill -9 during a burst of /go clicks', () => {
       expect(storedThisCycle - received.length).toBeLessThanOrEqual(failed);
     }, 40_000);
   }
+
+  it('after the kills, the reports count every stored click exactly once', async () => {
+    // Each kill can leave clicks committed but not rolled up; the next server's roll-up, or this
+    // read, folds them in, and the mark keeps any from counting twice.
+    const storage = openStorage(dbFile);
+    try {
+      const rows = await storage.reports.rollup({ grain: 'all', groupBy: 'site', fromDay: 0, toDay: Math.floor(Date.now() / 86_400_000) + 1, siteId: null });
+      const counted = rows.reduce((sum, row) => sum + row.billable + row.bots + row.duplicates, 0);
+      expect(counted).toBe(await storage.clicks.count());
+      expect(counted).toBeGreaterThan(0);
+    } finally {
+      await storage.close();
+    }
+  });
 });

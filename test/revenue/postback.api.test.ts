@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeClickId, encodeClickId } from '../../src/revenue/click-id';
+import { clickKeyOf, newClickId } from '../../src/revenue/click-id';
 import { signPostback } from '../../src/revenue/postback';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { dealRecord } from '../helpers/deal-record';
@@ -31,7 +31,7 @@ describe('GET|POST /api/postback', () => {
   const get = (params: Record<string, string>) =>
     t.app.inject({ url: `/api/postback?${new URLSearchParams(params)}` });
   const conversionCount = () => t.storage.revenue.countConversions(t.site.id);
-  const clickIdKey = () => decodeClickId(t.app.clickService.secret, clickId)!;
+  const clickIdKey = () => clickKeyOf(clickId)!;
 
   it('accepts a signed postback by GET and records the conversion with its event and commission entries', async () => {
     await t.storage.revenue.addTerm({ siteId: t.site.id, effectiveFrom: new Date(0), model: 'cps', rateBp: 850, flatMinor: null, currency: null, category: null, now: new Date() });
@@ -130,17 +130,19 @@ describe('GET|POST /api/postback', () => {
     await t.storage.deals.applyFeedSnapshot(otherFeed, [dealRecord({ externalId: 'b' })], new Date());
     const otherDeal = (await t.storage.deals.listLive({ now: new Date(), page: 1, pageSize: 10 })).deals.find((d) => d.siteId === other.id)!;
     const otherClick = new URL((await t.app.inject({ url: `/go/${otherDeal.id}` })).headers.location as string).searchParams.get('c')!;
-    const secret = t.app.clickService.secret;
     const oldId = 1_000_000;
+    const oldToken = newClickId(oldId);
     await t.storage.clicks.insertBatch([{
-      id: oldId, token: encodeClickId(secret, oldId), dealId, siteId: t.site.id, createdAt: new Date(Date.now() - 31 * 86_400_000),
+      id: oldId, token: oldToken, dealId, siteId: t.site.id, createdAt: new Date(Date.now() - 31 * 86_400_000),
       city: null, subId: null, referrer: null, userAgent: null, ipHash: 'x', isBot: false, isDuplicate: false,
     }]);
     const cases: [string, string][] = [
       [`${clickId.split('-')[0]}-AAAAAAAAAAAAAAAA`, 'DN_ERR_CLICK_UNKNOWN'],
-      [encodeClickId(secret, 999_999), 'DN_ERR_CLICK_UNKNOWN'],
+      [newClickId(999_999), 'DN_ERR_CLICK_UNKNOWN'],
+      // A real key with characters other than the ones it was issued with.
+      [newClickId(oldId), 'DN_ERR_CLICK_UNKNOWN'],
       [otherClick, 'DN_ERR_CLICK_OTHER_SITE'],
-      [encodeClickId(secret, oldId), 'DN_ERR_CLICK_EXPIRED'],
+      [oldToken, 'DN_ERR_CLICK_EXPIRED'],
     ];
     for (const [token, code] of cases) {
       const response = await get(signed({ click_id: token, order_id: `X-${code}-${token.length}` }));

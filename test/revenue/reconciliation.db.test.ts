@@ -3,7 +3,7 @@
 // applied again, the rows it already applied then counting as unchanged.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditService } from '../../src/accounts/audit';
-import { encodeClickId } from '../../src/revenue/click-id';
+import { newClickId } from '../../src/revenue/click-id';
 import { PostbackService } from '../../src/revenue/postback';
 import { defaultMapping } from '../../src/revenue/reconciliation/mapping';
 import { ReconciliationService } from '../../src/revenue/reconciliation/reconciliation-service';
@@ -24,9 +24,8 @@ describe('ReconciliationService', () => {
     const feed = await storage.feeds.upsert({ siteId: site.id, url: 'http://www.letuan.example/api.xml' });
     await storage.deals.applyFeedSnapshot(feed, [dealRecord({ externalId: 'a' })], new Date());
     const deal = (await storage.deals.listLive({ now: new Date(), page: 1, pageSize: 1 })).deals[0]!;
-    const secret = await storage.settings.getOrCreate('click_id_secret', () => 'test-click-secret');
     const clickedAt = new Date(Date.now() - 3_600_000);
-    const tokens = [1, 2, 3].map((id) => encodeClickId(secret, id));
+    const tokens = [1, 2, 3].map((id) => newClickId(id));
     await storage.clicks.insertBatch(tokens.map((token, i) => ({
       id: i + 1, token, dealId: deal.id, siteId: site.id, createdAt: clickedAt, city: null, subId: null, referrer: null,
       userAgent: 'Mozilla/5.0', ipHash: 'h', isBot: false, isDuplicate: false,

@@ -20,7 +20,7 @@ function fakeSource(targets: Map<number, RedirectTarget>) {
 }
 
 const target = (dealId: number, url = `http://a.example/team.php?id=${dealId}`): RedirectTarget =>
-  ({ dealId, siteId: 1, url, city: null, clickParam: 'dnclick', clickTemplate: null });
+  ({ dealId, siteId: 1, url, city: null, category: null, clickParam: 'dnclick', clickTemplate: null });
 
 describe('redirect target cache', () => {
   const options = { ttlMs: 1_000, versionCheckMs: 100, maxEntries: 3 };
@@ -94,7 +94,7 @@ describe('redirect target cache', () => {
     ['http://a.example/team.php?id=1', null, '{url}&cid={clickId}&sub={subId}'],
     ['http://a.example/team.php?id=1', null, null],
   ])('builds the same click URL as buildClickUrl for %s', async (url, clickParam, clickTemplate) => {
-    const rule = { dealId: 1, siteId: 1, url, city: null, clickParam, clickTemplate };
+    const rule = { dealId: 1, siteId: 1, url, city: null, category: null, clickParam, clickTemplate };
     const cache = new RedirectTargetCache(fakeSource(new Map([[1, rule]])), options, () => 0);
     const redirect = (await cache.load(1))!;
     for (const values of [{ clickId: '2n9c-Q5xv0ZkLr2MbT8aW', subId: 'p1' }, { clickId: 'a-b_c', subId: null }, { clickId: 'odd id&x=1', subId: null }]) {

@@ -39,7 +39,10 @@ function recompute(db: Database.Database): FineRow[] {
   const day = (ms: number) => Math.floor(ms / 86_400_000);
   type Click = { id: number; site_id: number; deal_id: number; sub_id: string | null; city: string | null; created_at: number; is_bot: number; is_duplicate: number; category: string | null };
   const clicks = new Map<number, Click>();
-  for (const click of db.prepare('SELECT k.*, d.category FROM clicks k JOIN deals d ON d.id = k.deal_id').all() as Click[]) {
+  // The category the click was made under (its deal's for a click from before it was kept).
+  const clickRows = db.prepare(`SELECT k.id, k.site_id, k.deal_id, k.sub_id, k.city, k.created_at, k.is_bot, k.is_duplicate,
+    coalesce(k.category, d.category) AS category FROM clicks k JOIN deals d ON d.id = k.deal_id`).all() as Click[];
+  for (const click of clickRows) {
     clicks.set(click.id, click);
     add({ day: day(click.created_at), site_id: click.site_id, deal_id: click.deal_id, sub_id: click.sub_id ?? '', city: click.city ?? '', category: click.category ?? '', currency: '' },
       click.is_bot ? { bots: 1 } : click.is_duplicate ? { duplicates: 1 } : { billable: 1 });
@@ -93,18 +96,20 @@ describe('report rollups', () => {
   let postbacks: PostbackService;
   let clock: Date;
   const deals: Record<string, number> = {};
+  let feedA: { id: number; siteId: number };
+  const letuanDeals = (hotpotCategory = 'food') => [
+    dealRecord({ externalId: 'hotpot', category: hotpotCategory, city: 'chengdu', url: 'http://www.letuan.example/d/hotpot' }),
+    dealRecord({ externalId: 'spa', category: 'beauty', city: 'beijing', url: 'http://www.letuan.example/d/spa' }),
+  ];
 
   beforeEach(async () => {
     dir = makeTempDir();
     storage = openStorage(dir.file('reports.db'));
     letuan = await storage.sites.upsert({ slug: 'letuan', name: '乐团网', homeUrl: 'http://www.letuan.example/', clickParam: 'dnclick' });
     haotuan = await storage.sites.upsert({ slug: 'haotuan', name: '好团网', homeUrl: 'http://haotuan.example/', clickParam: 'ref' });
-    const feedA = await storage.feeds.upsert({ siteId: letuan.id, url: 'http://www.letuan.example/api.xml' });
+    feedA = await storage.feeds.upsert({ siteId: letuan.id, url: 'http://www.letuan.example/api.xml' });
     const feedB = await storage.feeds.upsert({ siteId: haotuan.id, url: 'http://haotuan.example/api.xml' });
-    await storage.deals.applyFeedSnapshot(feedA, [
-      dealRecord({ externalId: 'hotpot', category: 'food', city: 'chengdu', url: 'http://www.letuan.example/d/hotpot' }),
-      dealRecord({ externalId: 'spa', category: 'beauty', city: 'beijing', url: 'http://www.letuan.example/d/spa' }),
-    ], new Date());
+    await storage.deals.applyFeedSnapshot(feedA, letuanDeals(), new Date());
     await storage.deals.applyFeedSnapshot(feedB, [
       dealRecord({ externalId: 'cinema', category: 'film', city: 'shanghai', currency: 'USD', url: 'http://haotuan.example/d/cinema' }),
     ], new Date());
@@ -115,7 +120,8 @@ describe('report rollups', () => {
     await storage.revenue.addTerm({ ...term, siteId: letuan.id, model: 'cpa_lead', flatMinor: 300, currency: 'CNY' });
     await storage.revenue.addTerm({ ...term, siteId: haotuan.id, model: 'cps', rateBp: 850 });
     await storage.revenue.addTerm({ ...term, siteId: haotuan.id, model: 'cpc', flatMinor: 5, currency: 'USD' });
-    writer = await ClickWriter.open(storage.clicks);
+    // As the server wires it, but rolling up after every batch: the mark moves many times through the mix.
+    writer = await ClickWriter.open(storage.clicks, { rollUp: () => storage.reports.rollUpClicks(), rollUpEveryMs: 0 });
     clicks = await ClickService.create(storage, writer, undefined, { duplicateWindowMs: 30 * 60_000, requestsPerMinute: 6, maxVisitors: 1000 });
     postbacks = await PostbackService.create(storage, { now: () => clock });
   });
@@ -268,5 +274,66 @@ describe('report rollups', () => {
       db.close();
       storage = openStorage(dir.file('reports.db')); // for afterEach
     }
+  });
+
+  const today = () => Math.floor(Date.now() / 86_400_000);
+  const totals = async (reader: Storage, groupBy: 'site' | 'category' = 'site') =>
+    (await reader.reports.rollup({ grain: 'all', groupBy, fromDay: today() - 1, toDay: today() + 1, siteId: null }))
+      .map((row) => ({ key: row.key, currency: row.currency, billable: row.billable, conversions: row.conversions, commission: row.pendingMinor + row.approvedMinor }));
+
+  it('count clicks committed but never rolled up (a crash before the next roll-up) once, whichever connection reads first', async () => {
+    // A writer that never rolls up, as if the process died right after committing these clicks.
+    const lost = await ClickWriter.open(storage.clicks);
+    const service = await ClickService.create(storage, lost, undefined, { duplicateWindowMs: 1, requestsPerMinute: 100, maxVisitors: 100 });
+    try {
+      await Promise.all(['10.2.0.1', '10.2.0.2', '10.2.0.3'].map((ip) => service.clickOut({
+        dealId: deals.hotpot!, method: 'GET', ip, userAgent: BROWSER, referrer: undefined, subId: null,
+      })));
+      await lost.drain();
+    } finally {
+      service.close();
+    }
+    const raw = new Database(dir.file('reports.db'), { readonly: true });
+    try {
+      expect((raw.prepare('SELECT count(*) AS n FROM clicks').get() as { n: number }).n).toBe(3);
+      expect(readFine(raw)).toEqual([]); // committed, not counted yet
+    } finally {
+      raw.close();
+    }
+    // Another connection (a restarted server, the CLI) reads a report first: the clicks are counted there, once.
+    const other = openStorage(dir.file('reports.db'));
+    try {
+      expect(await totals(other)).toEqual([{ key: String(letuan.id), currency: '', billable: 3, conversions: 0, commission: 0 }]);
+    } finally {
+      await other.close();
+    }
+    expect(await totals(storage)).toEqual([{ key: String(letuan.id), currency: '', billable: 3, conversions: 0, commission: 0 }]);
+    expect(await storage.reports.rollUpClicks()).toBe(0);
+  });
+
+  it('refuse to store a click whose id is not above the clicks already counted', async () => {
+    await clickAt(new Date().toISOString(), [{ deal: 'hotpot', ip: '10.3.0.1' }]);
+    await writer.drain(); // rolls up: the mark is now the click's id
+    const stored = (await storage.clicks.findById(await storage.clicks.maxId()))!;
+    await expect(storage.clicks.insertBatch([{ ...stored, token: 'x', createdAt: new Date() }])).rejects.toThrow(/not above the reports' mark/);
+    expect(await storage.clicks.count()).toBe(1);
+  });
+
+  it('keep a click, its conversion and their commission under the category the shopper clicked, after the deal moves', async () => {
+    // letuan pays 20 % on food, 10 % on everything else.
+    await storage.revenue.addTerm({ siteId: letuan.id, model: 'cps', rateBp: 2000, flatMinor: null, currency: null, category: 'food',
+      now: new Date(), effectiveFrom: new Date('2026-01-01T00:00:00Z') });
+    const [token] = await clickAt(new Date().toISOString(), [{ deal: 'hotpot', ip: '10.4.0.1' }]);
+    vi.useRealTimers();
+    await writer.drain();
+    // The feed re-files the hot pot under beauty before the sale is reported.
+    await storage.deals.applyFeedSnapshot(feedA, letuanDeals('beauty'), new Date());
+    clock = new Date();
+    await post(letuan, clock.toISOString(), { click: token!, order: 'C1', amount: '100.00', status: 'pending', currency: 'CNY' });
+    const rows = await totals(storage, 'category');
+    expect(rows).toEqual([
+      { key: 'food', currency: '', billable: 1, conversions: 0, commission: 0 },
+      { key: 'food', currency: 'CNY', billable: 0, conversions: 1, commission: 2000 }, // 20 % of 100.00
+    ]);
   });
 });

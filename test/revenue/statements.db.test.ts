@@ -1,7 +1,7 @@
 // A month of mixed events through the real postback path on a real SQLite file, with the
 // statement recomputed by hand.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { encodeClickId } from '../../src/revenue/click-id';
+import { newClickId } from '../../src/revenue/click-id';
 import { PostbackService, signPostback, type PostbackParams } from '../../src/revenue/postback';
 import { closeStatement, statementCsv, statementFor } from '../../src/revenue/statements';
 import { openStorage, type NewCommissionTerm, type Site, type Storage } from '../../src/storage';
@@ -17,7 +17,6 @@ describe('commissions and monthly statements', () => {
   let site: Site;
   let postbacks: PostbackService;
   let clock: Date;
-  let clickSecret: string;
   let nextClick = 1;
   const clickTokens = new Map<string, string>();
 
@@ -28,7 +27,6 @@ describe('commissions and monthly statements', () => {
     const feed = await storage.feeds.upsert({ siteId: site.id, url: 'http://www.letuan.example/api.xml' });
     await storage.deals.applyFeedSnapshot(feed, [dealRecord({ externalId: 'food', category: 'food' }), dealRecord({ externalId: 'spa', category: 'beauty' })], new Date());
     await storage.revenue.rotatePostbackSecret(site.id, SECRET, new Date(), null);
-    clickSecret = await storage.settings.getOrCreate('click_id_secret', () => 'click-secret');
     postbacks = await PostbackService.create(storage, { now: () => clock });
   });
   afterEach(async () => {
@@ -42,7 +40,7 @@ describe('commissions and monthly statements', () => {
   };
   const click = async (name: string, iso: string, deal: 'food' | 'beauty' = 'food', isBot = false) => {
     const id = nextClick++;
-    const token = encodeClickId(clickSecret, id);
+    const token = newClickId(id);
     await storage.clicks.insertBatch([{
       id, token, dealId: (await dealIds())[deal], siteId: site.id, createdAt: at(iso), city: null, subId: null,
       referrer: null, userAgent: null, ipHash: `ip${id}`, isBot, isDuplicate: false,

@@ -4,7 +4,7 @@
 // shown once, API tokens, and domain verification against a home page served on 127.0.0.1.
 import * as cheerio from 'cheerio';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { encodeClickId } from '../../src/revenue/click-id';
+import { newClickId } from '../../src/revenue/click-id';
 import { periodOf } from '../../src/revenue/periods';
 import { signPostback, type PostbackParams } from '../../src/revenue/postback';
 import { statementCsv, statementFor } from '../../src/revenue/statements';
@@ -68,16 +68,16 @@ describe("a site owner's site page", () => {
     ], now);
     const [dealA] = (await t.storage.deals.listLive({ now, page: 1, pageSize: 10 })).deals;
     await t.storage.revenue.addTerm({ siteId: site.id, effectiveFrom: new Date(now.getTime() - 86_400_000), model: 'cps', rateBp: 1000, flatMinor: null, currency: null, category: null, now });
-    const clickSecret = await t.storage.settings.getOrCreate('click_id_secret', () => 'unused');
     const clicks = [[false, false], [false, false], [false, false], [true, false], [false, true]] as const;
+    const tokens = clicks.map((_, index) => newClickId(index + 1));
     await t.storage.clicks.insertBatch(clicks.map(([isBot, isDuplicate], index) => ({
-      id: index + 1, token: encodeClickId(clickSecret, index + 1), dealId: dealA!.id, siteId: site.id, createdAt: new Date(now.getTime() - 60_000),
+      id: index + 1, token: tokens[index]!, dealId: dealA!.id, siteId: site.id, createdAt: new Date(now.getTime() - 60_000),
       city: null, subId: null, referrer: null, userAgent: 'test', ipHash: `ip${index}`, isBot, isDuplicate,
     })));
     const secret = 'owner-page-secret';
     await t.storage.revenue.rotatePostbackSecret(site.id, secret, now, null);
     const postback = (click: number, order: string, amount: string, status: PostbackParams['status']) => {
-      const params = { site: site.slug, click_id: encodeClickId(clickSecret, click), order_id: order, amount, currency: 'CNY', status, ts: String(Math.floor(Date.now() / 1000)) };
+      const params = { site: site.slug, click_id: tokens[click - 1]!, order_id: order, amount, currency: 'CNY', status, ts: String(Math.floor(Date.now() / 1000)) };
       return t.app.postbackService.receive({ ...params, sig: signPostback(secret, params) });
     };
     await postback(1, 'A1', '100.00', 'pending');

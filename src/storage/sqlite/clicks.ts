@@ -3,9 +3,9 @@ import type { SiteClick } from '../revenue-types';
 import type { ClicksRepository, NewClick, StoredClick } from '../types';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
-import { createClickRollups } from './report-rollups';
+import type { ClickRollups } from './report-rollups';
 
-/** 12 parameters a row: 32 rows stay far below SQLite's limit on bound parameters. */
+/** 13 parameters a row: 32 rows stay far below SQLite's limit on bound parameters. */
 const ROWS_PER_STATEMENT = 32;
 
 interface ClickRow {
@@ -21,6 +21,7 @@ interface ClickRow {
   ip_hash: string;
   is_bot: number;
   is_duplicate: number;
+  category: string | null;
 }
 
 const toClick = (row: ClickRow): StoredClick => ({
@@ -36,9 +37,10 @@ const toClick = (row: ClickRow): StoredClick => ({
   ipHash: row.ip_hash,
   isBot: row.is_bot === 1,
   isDuplicate: row.is_duplicate === 1,
+  category: row.category,
 });
 
-export function createClicksRepository(db: SqliteDatabase): ClicksRepository {
+export function createClicksRepository(db: SqliteDatabase, rollups: Pick<ClickRollups, 'mark'>): ClicksRepository {
   // One multi-row INSERT per chunk of up to ROWS_PER_STATEMENT clicks, with positional parameters
   // bound straight from the clicks (no per-row object); one prepared statement per chunk size.
   const inserts = new Map<number, Statement<unknown[]>>();
@@ -46,26 +48,27 @@ export function createClicksRepository(db: SqliteDatabase): ClicksRepository {
     let statement = inserts.get(rows);
     if (!statement) {
       statement = db.prepare<unknown[]>(`
-        INSERT INTO clicks (id, token, deal_id, site_id, created_at, city, sub_id, referrer, user_agent, ip_hash, is_bot, is_duplicate)
-        VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+        INSERT INTO clicks (id, token, deal_id, site_id, created_at, city, category, sub_id, referrer, user_agent, ip_hash, is_bot, is_duplicate)
+        VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
       inserts.set(rows, statement);
     }
     return statement;
   };
-  // The report rollups are summed from the same batch, in the same transaction (report-rollups.ts).
-  const rollups = createClickRollups(db);
+  // The reports count clicks above a mark (report-rollups.ts), so ids must only grow: a click at or
+  // below it would never be counted. The click writer allocates them in order; this holds it to that.
   const insertAll = db.transaction((clicks: NewClick[]) => {
+    const lowest = clicks.reduce((min, click) => Math.min(min, click.id), Infinity);
+    if (lowest <= rollups.mark()) throw new Error(`storage: click id ${lowest} is not above the reports' mark; click ids only grow`);
     for (let start = 0; start < clicks.length; start += ROWS_PER_STATEMENT) {
       const end = Math.min(start + ROWS_PER_STATEMENT, clicks.length);
       const values: unknown[] = [];
       for (let i = start; i < end; i++) {
         const c = clicks[i]!;
-        values.push(c.id, c.token, c.dealId, c.siteId, c.createdAt.getTime(), c.city, c.subId, c.referrer, c.userAgent, c.ipHash,
-          c.isBot ? 1 : 0, c.isDuplicate ? 1 : 0);
+        values.push(c.id, c.token, c.dealId, c.siteId, c.createdAt.getTime(), c.city, c.category ?? null, c.subId, c.referrer,
+          c.userAgent, c.ipHash, c.isBot ? 1 : 0, c.isDuplicate ? 1 : 0);
       }
       insertFor(end - start).run(values);
     }
-    rollups.addClicks(clicks);
   });
   const maxId = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM clicks');
   const byId = db.prepare<[number], ClickRow>('SELECT * FROM clicks WHERE id = ?');
@@ -91,8 +94,10 @@ export function createClicksRepository(db: SqliteDatabase): ClicksRepository {
 // Reads of `clicks` for the money side (migration 6): attribution of a conversion to its click,
 // and the counts a monthly statement shows.
 export function createClickRevenueQueries(db: SqliteDatabase) {
-  const forAttribution = db.prepare<[number], { id: number; site_id: number; created_at: number; category: string | null }>(`
-    SELECT c.id, c.site_id, c.created_at, d.category FROM clicks c JOIN deals d ON d.id = c.deal_id WHERE c.id = ?`);
+  // The category the shopper saw when clicking (a click from before migration 20 has none stored: its deal's).
+  const forAttribution = db.prepare<[number], { id: number; token: string; site_id: number; created_at: number; category: string | null }>(`
+    SELECT c.id, c.token, c.site_id, c.created_at, coalesce(c.category, (SELECT d.category FROM deals d WHERE d.id = c.deal_id)) AS category
+    FROM clicks c WHERE c.id = ?`);
   // clicks_site_time: one site's clicks in [start, end).
   const counts = db.prepare<[number, number, number], { total: number; bots: number; duplicates: number; billable: number }>(`
     SELECT count(*) AS total, coalesce(sum(is_bot), 0) AS bots,
@@ -113,7 +118,7 @@ export function createClickRevenueQueries(db: SqliteDatabase) {
     },
     forAttribution(id: number) {
       const row = forAttribution.get(id);
-      return row ? { id: row.id, siteId: row.site_id, createdAt: new Date(row.created_at), dealCategory: row.category } : null;
+      return row ? { id: row.id, token: row.token, siteId: row.site_id, createdAt: new Date(row.created_at), dealCategory: row.category || null } : null;
     },
     counts(siteId: number, start: Date, end: Date) {
       return counts.get(siteId, start.getTime(), end.getTime())!;

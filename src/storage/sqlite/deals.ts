@@ -105,8 +105,8 @@ export function createDealsRepository(
   const countLive = db.prepare<{ now: number }, { total: number }>(
     `SELECT count(*) AS total FROM deals d JOIN sites s ON s.id = d.site_id WHERE ${liveWhere}`);
   const byId = db.prepare<[number], DealRow>(`${selectDeal} WHERE d.id = ?`);
-  const redirectTarget = db.prepare<[number], { deal_id: number; site_id: number; url: string; city: string | null; click_param: string | null; click_template: string | null }>(`
-    SELECT d.id AS deal_id, d.site_id, d.url, d.city, s.click_param, s.click_template
+  const redirectTarget = db.prepare<[number], { deal_id: number; site_id: number; url: string; city: string | null; category: string | null; click_param: string | null; click_template: string | null }>(`
+    SELECT d.id AS deal_id, d.site_id, d.url, d.city, d.category, s.click_param, s.click_template
     FROM deals d JOIN sites s ON s.id = d.site_id
     WHERE d.id = ? AND d.removed_at IS NULL AND s.status = 'active'`);
   // --- Redirect-target change signals (for the in-process cache of /go, src/revenue/redirect-cache.ts).
@@ -177,7 +177,7 @@ export function createDealsRepository(
     async findRedirectTarget(id): Promise<RedirectTarget | null> {
       const row = redirectTarget.get(id);
       return row
-        ? { dealId: row.deal_id, siteId: row.site_id, url: row.url, city: row.city, clickParam: row.click_param, clickTemplate: row.click_template }
+        ? { dealId: row.deal_id, siteId: row.site_id, url: row.url, city: row.city, category: row.category, clickParam: row.click_param, clickTemplate: row.click_template }
         : null;
     },
     onRedirectTargetsChanged(listener) {

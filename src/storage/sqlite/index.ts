@@ -14,7 +14,7 @@ import { createFeedsRepository } from './feeds';
 import { migrate } from './migrations';
 import { createOrderPullRepository } from './order-pulls';
 import { createReconciliationRepository } from './reconciliation';
-import { createReportRollupsRepository } from './report-rollups';
+import { createClickRollups, createReportRollupsRepository } from './report-rollups';
 import { createRevenueRepository } from './revenue';
 import { createSessionsRepository } from './sessions';
 import { createSettingsRepository } from './settings';
@@ -32,13 +32,15 @@ export function openSqliteStorage(path: string): Storage {
   const changes = createChangeNotifier();
   const deals = createDealsRepository(db, changes);
   const dealSearch = createDealSearch(db, deals);
+  // Clicks are counted into the reports after they are committed (report-rollups.ts).
+  const clickRollups = createClickRollups(db);
   return {
     sites: createSitesRepository(db, changes),
     feeds: createFeedsRepository(db),
     // The snapshot and redirect paths (deals.ts) and the shoppers' listing (deal-search.ts) share the table.
     deals: { ...deals, search: dealSearch.search, findDetail: dealSearch.findDetail },
     crawlRuns: createCrawlRunsRepository(db),
-    clicks: createClicksRepository(db),
+    clicks: createClicksRepository(db, clickRollups),
     settings: createSettingsRepository(db),
     alerts: createAlertsRepository(db),
     revenue: createRevenueRepository(db),
@@ -50,8 +52,9 @@ export function openSqliteStorage(path: string): Storage {
     auditLog: createAuditLogRepository(db),
     siteApiTokens: createSiteApiTokensRepository(db),
     credibility: createCredibilityRepository(db),
-    reports: createReportRollupsRepository(db),
+    reports: createReportRollupsRepository(db, clickRollups),
     async close() {
+      if (db.open) clickRollups.rollUp(); // the last clicks counted before the file closes
       await dealSearch.close();
       await checkpointer?.stop();
       if (db.open) db.close();

@@ -781,6 +781,62 @@ const migrations: readonly string[] = [
   `
   ALTER TABLE recon_import_rows ADD COLUMN kind TEXT CHECK (kind IN ('sale', 'lead'));
   `,
+  // 20: clicks are rolled up into the reports after they are committed, not inside the click
+  // writer's transaction (report-rollups.ts, rollUpClicks): report_click_rollup holds the last
+  // click id folded in; everything committed before this migration already was. A click keeps the
+  // deal's category at the time of the click ('' for none; null: clicked before this column, read
+  // as the deal's category), so commission terms per category and the reports file a click and its
+  // conversions under the category the shopper saw. The conversion and commission triggers of 14
+  // are made again to read it.
+  `
+  ALTER TABLE clicks ADD COLUMN category TEXT;
+
+  CREATE TABLE report_click_rollup (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    last_click_id INTEGER NOT NULL
+  );
+  INSERT INTO report_click_rollup (id, last_click_id) SELECT 1, ifnull(max(id), 0) FROM clicks;
+
+  DROP TRIGGER report_conversion_insert;
+  DROP TRIGGER report_conversion_update;
+  DROP TRIGGER report_commission_insert;
+  CREATE TRIGGER report_conversion_insert AFTER INSERT ON conversions BEGIN
+    INSERT INTO report_daily (day, site_id, deal_id, sub_id, city, category, currency, conversions, sales_minor)
+    SELECT NEW.occurred_at / 86400000, NEW.site_id, k.deal_id, ifnull(k.sub_id, ''), ifnull(k.city, ''),
+      coalesce(k.category, (SELECT d.category FROM deals d WHERE d.id = k.deal_id), ''),
+      NEW.currency, NEW.status <> 'rejected',
+      CASE WHEN NEW.kind = 'sale' AND NEW.status IN ('pending', 'approved') THEN NEW.amount_minor ELSE 0 END
+    FROM clicks k WHERE k.id = NEW.click_id
+    ON CONFLICT (day, site_id, deal_id, sub_id, city, category, currency) DO UPDATE SET
+      conversions = conversions + excluded.conversions, sales_minor = sales_minor + excluded.sales_minor;
+  END;
+  CREATE TRIGGER report_conversion_update AFTER UPDATE OF status, amount_minor ON conversions
+  WHEN NEW.status IS NOT OLD.status OR NEW.amount_minor IS NOT OLD.amount_minor BEGIN
+    INSERT INTO report_daily (day, site_id, deal_id, sub_id, city, category, currency, conversions, sales_minor)
+    SELECT NEW.occurred_at / 86400000, NEW.site_id, k.deal_id, ifnull(k.sub_id, ''), ifnull(k.city, ''),
+      coalesce(k.category, (SELECT d.category FROM deals d WHERE d.id = k.deal_id), ''),
+      NEW.currency, (NEW.status <> 'rejected') - (OLD.status <> 'rejected'),
+      (CASE WHEN NEW.kind = 'sale' AND NEW.status IN ('pending', 'approved') THEN NEW.amount_minor ELSE 0 END)
+        - (CASE WHEN OLD.kind = 'sale' AND OLD.status IN ('pending', 'approved') THEN OLD.amount_minor ELSE 0 END)
+    FROM clicks k WHERE k.id = NEW.click_id
+    ON CONFLICT (day, site_id, deal_id, sub_id, city, category, currency) DO UPDATE SET
+      conversions = conversions + excluded.conversions, sales_minor = sales_minor + excluded.sales_minor;
+  END;
+  CREATE TRIGGER report_commission_insert AFTER INSERT ON commission_entries BEGIN
+    INSERT INTO report_daily (day, site_id, deal_id, sub_id, city, category, currency, pending_minor, approved_minor, reversed_minor)
+    SELECT NEW.effective_at / 86400000, NEW.site_id, ifnull(k.deal_id, 0), ifnull(k.sub_id, ''), ifnull(k.city, ''),
+      coalesce(k.category, (SELECT d.category FROM deals d WHERE d.id = k.deal_id), ''), NEW.currency,
+      CASE NEW.bucket WHEN 'pending' THEN NEW.amount_minor ELSE 0 END,
+      CASE NEW.bucket WHEN 'approved' THEN NEW.amount_minor ELSE 0 END,
+      CASE NEW.bucket WHEN 'reversed' THEN NEW.amount_minor ELSE 0 END
+    FROM (SELECT NEW.conversion_id AS conversion_id) e LEFT JOIN conversions c ON c.id = e.conversion_id
+      LEFT JOIN clicks k ON k.id = c.click_id
+    WHERE true
+    ON CONFLICT (day, site_id, deal_id, sub_id, city, category, currency) DO UPDATE SET
+      pending_minor = pending_minor + excluded.pending_minor, approved_minor = approved_minor + excluded.approved_minor,
+      reversed_minor = reversed_minor + excluded.reversed_minor;
+  END;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

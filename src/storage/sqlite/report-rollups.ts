@@ -3,9 +3,14 @@
 // day and one dimension (site, category, city, sub) across every site, so a month of any of those
 // reads a few thousand rows instead of every deal's.
 //
-// Who keeps them current, in the same transaction as the raw write:
-// - clicks: the click writer's group-commit transaction calls `addClicks` with its batch, which
-//   sums the batch in memory and does one UPSERT per distinct key in each table;
+// Who keeps them current:
+// - clicks: rolled up after they are committed, by `rollUpClicks` (below): every click with an id
+//   above report_click_rollup's mark is summed per key in SQL and the mark moves past it, in one
+//   transaction. The click writer calls it a few times a second, and every read here calls it first,
+//   so a report always includes every committed click; after a crash, the first call folds in what
+//   the last one did not (the mark is in the same transaction as the sums, so nothing counts twice).
+//   Click ids only ever grow (click-writer.ts allocates them in order), which is what makes one mark
+//   enough; the clicks repository refuses a click at or below the mark.
 // - conversions and commission entries (every writer: postback, import, pull, month close):
 //   triggers on those tables upsert `report_daily`, and a trigger on `report_daily` carries money
 //   rows (currency <> '') on to `report_dims_daily`.
@@ -14,89 +19,73 @@
 // of months not closed yet the queries take the day's CPC prices and add billable clicks × price
 // as approved commission (CPC_WITH below), with a statement of their own, used only when there are prices.
 //
-// City is the click's own (as stored on the click row). Category is the deal's category when the
-// row is written, kept in the key: a deal re-filed under another category later keeps its past in
-// the old one (the backfill, having no history, uses the deal's category at migration time).
-import type { NewClick } from '../types';
+// City and category are the click's own (stored on the click row at click time; a click from before
+// migration 20 has no category and takes its deal's). A deal re-filed under another category later
+// keeps its past, and its conversions, in the old one.
 import type { CpcDayPrice, ReportGrain, ReportGroupBy, ReportPeriodGrain, ReportsRepository, RollupQuery, RollupRow } from '../report-types';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 
-const DAY_MS = 86_400_000;
-
-export const dayOf = (ms: number): number => Math.floor(ms / DAY_MS);
-
-interface ClickSums {
-  day: number;
-  siteId: number;
-  dealId: number;
-  subId: string;
-  city: string;
-  category: string;
-  billable: number;
-  bots: number;
-  duplicates: number;
-}
-
-interface DimSums {
-  dim: 'site' | 'category' | 'city' | 'sub';
-  day: number;
-  value: string;
-  billable: number;
-  bots: number;
-  duplicates: number;
-}
-
-function addCounts(target: { billable: number; bots: number; duplicates: number }, click: NewClick): void {
-  if (click.isBot) target.bots++;
-  else if (click.isDuplicate) target.duplicates++;
-  else target.billable++;
-}
-
-/** The click side of the rollups; `addClicks` must run inside the transaction that inserts the clicks. */
-export function createClickRollups(db: SqliteDatabase) {
-  const category = db.prepare<[number], { category: string | null }>('SELECT category FROM deals WHERE id = ?');
-  const upsertDaily = db.prepare<unknown[]>(`
-    INSERT INTO report_daily (day, site_id, deal_id, sub_id, city, category, currency, billable, bots, duplicates)
-    VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?)
+/** Folds clicks above the mark into both tables; see "Who keeps them current" above. */
+const CLICK_ROLLUP_SQL = {
+  temp: `CREATE TEMP TABLE IF NOT EXISTS click_rollup_sums (
+    day INTEGER, site_id INTEGER, deal_id INTEGER, sub_id TEXT, city TEXT, category TEXT, billable INTEGER, bots INTEGER, duplicates INTEGER)`,
+  mark: 'SELECT last_click_id AS mark, (SELECT ifnull(max(id), 0) FROM clicks) AS last FROM report_click_rollup',
+  // The clicks' primary key range; the category subquery runs only for clicks from before migration 20.
+  sum: `INSERT INTO temp.click_rollup_sums
+    SELECT k.created_at / 86400000, k.site_id, k.deal_id, ifnull(k.sub_id, ''), ifnull(k.city, ''),
+      coalesce(k.category, (SELECT d.category FROM deals d WHERE d.id = k.deal_id), ''),
+      sum(NOT k.is_bot AND NOT k.is_duplicate), sum(k.is_bot), sum(k.is_duplicate AND NOT k.is_bot)
+    FROM clicks k WHERE k.id > @mark AND k.id <= @last
+    GROUP BY 1, 2, 3, 4, 5, 6`,
+  daily: `INSERT INTO report_daily (day, site_id, deal_id, sub_id, city, category, currency, billable, bots, duplicates)
+    SELECT day, site_id, deal_id, sub_id, city, category, '', billable, bots, duplicates FROM temp.click_rollup_sums WHERE true
     ON CONFLICT (day, site_id, deal_id, sub_id, city, category, currency) DO UPDATE SET
-      billable = billable + excluded.billable, bots = bots + excluded.bots, duplicates = duplicates + excluded.duplicates`);
-  const upsertDim = db.prepare<unknown[]>(`
-    INSERT INTO report_dims_daily (dim, day, value, currency, billable, bots, duplicates)
-    VALUES (?, ?, ?, '', ?, ?, ?)
+      billable = billable + excluded.billable, bots = bots + excluded.bots, duplicates = duplicates + excluded.duplicates`,
+  dims: `INSERT INTO report_dims_daily (dim, day, value, currency, billable, bots, duplicates)
+    SELECT x.dim, s.day,
+      CASE x.dim WHEN 'site' THEN CAST(s.site_id AS TEXT) WHEN 'category' THEN s.category WHEN 'city' THEN s.city ELSE s.sub_id END,
+      '', sum(s.billable), sum(s.bots), sum(s.duplicates)
+    FROM temp.click_rollup_sums s CROSS JOIN (SELECT 'site' AS dim UNION ALL SELECT 'category' UNION ALL SELECT 'city' UNION ALL SELECT 'sub') x
+    GROUP BY 1, 2, 3
     ON CONFLICT (dim, day, value, currency) DO UPDATE SET
-      billable = billable + excluded.billable, bots = bots + excluded.bots, duplicates = duplicates + excluded.duplicates`);
+      billable = billable + excluded.billable, bots = bots + excluded.bots, duplicates = duplicates + excluded.duplicates`,
+  clear: 'DELETE FROM temp.click_rollup_sums',
+  advance: 'UPDATE report_click_rollup SET last_click_id = ?',
+};
 
+export type ClickRollups = ReturnType<typeof createClickRollups>;
+
+/** The click side of the rollups: `rollUp` folds in every committed click not yet counted; `mark` is the last one counted. */
+export function createClickRollups(db: SqliteDatabase) {
+  db.exec(CLICK_ROLLUP_SQL.temp);
+  const mark = db.prepare<[], { mark: number; last: number }>(CLICK_ROLLUP_SQL.mark);
+  const markOnly = db.prepare<[], { mark: number }>('SELECT last_click_id AS mark FROM report_click_rollup');
+  const sum = db.prepare<{ mark: number; last: number }>(CLICK_ROLLUP_SQL.sum);
+  const daily = db.prepare(CLICK_ROLLUP_SQL.daily);
+  const dims = db.prepare(CLICK_ROLLUP_SQL.dims);
+  const clear = db.prepare(CLICK_ROLLUP_SQL.clear);
+  const advance = db.prepare<[number]>(CLICK_ROLLUP_SQL.advance);
+  // IMMEDIATE: the mark is read and moved under the write lock, so two processes never fold the same clicks.
+  const rollUp = db.transaction((): number => {
+    const range = mark.get()!;
+    if (range.last <= range.mark) return 0;
+    sum.run(range);
+    daily.run();
+    dims.run();
+    clear.run();
+    advance.run(range.last);
+    return range.last - range.mark;
+  }).immediate;
   return {
-    addClicks(clicks: NewClick[]): void {
-      const categories = new Map<number, string>();
-      const daily = new Map<string, ClickSums>();
-      const dims = new Map<string, DimSums>();
-      const dim = (kind: DimSums['dim'], day: number, value: string) => {
-        const key = `${kind}\u0000${day}\u0000${value}`;
-        let sums = dims.get(key);
-        if (!sums) dims.set(key, sums = { dim: kind, day, value, billable: 0, bots: 0, duplicates: 0 });
-        return sums;
-      };
-      for (const click of clicks) {
-        let dealCategory = categories.get(click.dealId);
-        if (dealCategory === undefined) categories.set(click.dealId, dealCategory = category.get(click.dealId)?.category ?? '');
-        const day = dayOf(click.createdAt.getTime());
-        const subId = click.subId ?? '';
-        const city = click.city ?? '';
-        const key = `${day}\u0000${click.siteId}\u0000${click.dealId}\u0000${subId}\u0000${city}\u0000${dealCategory}`;
-        let sums = daily.get(key);
-        if (!sums) {
-          daily.set(key, sums = { day, siteId: click.siteId, dealId: click.dealId, subId, city, category: dealCategory, billable: 0, bots: 0, duplicates: 0 });
-        }
-        addCounts(sums, click);
-        addCounts(dim('site', day, String(click.siteId)), click);
-        addCounts(dim('category', day, dealCategory), click);
-        addCounts(dim('city', day, city), click);
-        addCounts(dim('sub', day, subId), click);
-      }
-      for (const s of daily.values()) upsertDaily.run(s.day, s.siteId, s.dealId, s.subId, s.city, s.category, s.billable, s.bots, s.duplicates);
-      for (const s of dims.values()) upsertDim.run(s.dim, s.day, s.value, s.billable, s.bots, s.duplicates);
+    /** Folds in the clicks committed since the last call; returns how many ids it covered. */
+    rollUp(): number {
+      // Cheap when there is nothing to do, without taking the write lock.
+      const range = mark.get()!;
+      return range.last <= range.mark ? 0 : rollUp();
+    },
+    mark(): number {
+      return markOnly.get()!.mark;
     },
   };
 }
@@ -260,7 +249,7 @@ const BILLABLE_BY_DAY_CATEGORY_SQL = `
   FROM days CROSS JOIN report_daily r WHERE r.day = days.d AND r.site_id = @siteId AND r.currency = ''
   GROUP BY r.day, r.category HAVING sum(r.billable) > 0`;
 
-export function createReportRollupsRepository(db: SqliteDatabase): ReportsRepository {
+export function createReportRollupsRepository(db: SqliteDatabase, clickRollups: ClickRollups): ReportsRepository {
   // Rows come back as arrays (raw mode) and become objects here: a CSV chunk can be 100,000 rows,
   // and building them in JavaScript costs a fraction of better-sqlite3's per-column objects.
   const statements = new Map<string, Statement>();
@@ -288,6 +277,7 @@ export function createReportRollupsRepository(db: SqliteDatabase): ReportsReposi
 
   return {
     async rollup(query: RollupQuery) {
+      clickRollups.rollUp();
       const oneSite = query.siteId !== null;
       const keys = query.keys !== undefined;
       const params = rangeParams(query);
@@ -301,6 +291,7 @@ export function createReportRollupsRepository(db: SqliteDatabase): ReportsReposi
       }));
     },
     async linePage(query) {
+      clickRollups.rollUp();
       const oneSite = query.siteId !== null;
       const params = { ...rangeParams(query), currency: query.orderCurrency, limit: query.limit, offset: query.offset };
       const cpc = withCpc(params, query.cpcPrices);
@@ -314,11 +305,16 @@ export function createReportRollupsRepository(db: SqliteDatabase): ReportsReposi
       return { totalLines: count.get(rangeParams(query))![0], lines: [] };
     },
     async siteCommissions(fromDay, toDay, cpcPrices) {
+      clickRollups.rollUp();
       const params: Record<string, unknown> = { fromDay, toDay };
       return (withCpc(params, cpcPrices) ? siteCommissionsWithCpc : siteCommissions).all(params);
     },
     async billableByDayCategory(siteId, fromDay, toDay) {
+      clickRollups.rollUp();
       return billableByDayCategory.all({ siteId, fromDay, toDay });
+    },
+    async rollUpClicks() {
+      return clickRollups.rollUp();
     },
     async dealTitles(ids) {
       if (ids.length === 0) return new Map();
