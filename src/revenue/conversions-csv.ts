@@ -1,7 +1,9 @@
 // A site's conversions as CSV, for its owner: every order the portal recorded, newest first, with
 // its click id, kind, current status, amount and times (UTC), read a page at a time and streamed.
+// Each page continues after the last row read, by (occurred_at, id): an order recorded during the
+// download cannot shift the pages still to come (with OFFSET a row was sent twice or never).
 import type { Readable } from 'node:stream';
-import type { Storage } from '../storage';
+import type { ConversionPosition, Storage } from '../storage';
 import { csvStream, neutraliseCell } from './csv-export';
 import { formatMinor } from './money';
 
@@ -9,10 +11,12 @@ const COLUMNS = ['order_id', 'click_id', 'kind', 'status', 'amount', 'currency',
 const PAGE = 1_000;
 const EVER = new Date(0);
 
-async function* records(storage: Storage, siteId: number, until: Date): AsyncGenerator<string[]> {
+async function* records(storage: Storage, siteId: number, until: Date, pageSize: number): AsyncGenerator<string[]> {
   yield COLUMNS;
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await storage.revenue.listConversions(siteId, EVER, until, PAGE, offset);
+  // Ids start at 1, so the first page is every conversion before `until`.
+  let before: ConversionPosition = { occurredAt: until, id: 0 };
+  for (;;) {
+    const page = await storage.revenue.listConversionsBefore(siteId, EVER, before, pageSize);
     for (const conversion of page) {
       yield [
         neutraliseCell(conversion.orderId), neutraliseCell(conversion.clickToken), conversion.kind, conversion.status,
@@ -20,9 +24,12 @@ async function* records(storage: Storage, siteId: number, until: Date): AsyncGen
         conversion.occurredAt.toISOString(), conversion.updatedAt.toISOString(),
       ];
     }
-    if (page.length < PAGE) return;
+    const last = page.at(-1);
+    if (!last || page.length < pageSize) return;
+    before = { occurredAt: last.occurredAt, id: last.id };
   }
 }
 
 /** Every conversion that happened before `until` (the page's totals count the same ones). */
-export const siteConversionsCsv = (storage: Storage, siteId: number, until: Date): Readable => csvStream(records(storage, siteId, until));
+export const siteConversionsCsv = (storage: Storage, siteId: number, until: Date, pageSize = PAGE): Readable =>
+  csvStream(records(storage, siteId, until, pageSize));

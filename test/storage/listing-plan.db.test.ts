@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage, type DealQuery, type DealSort, type Storage } from '../../src/storage';
 import { listingStatements, offerStatementsSql, searchSummaryStatement } from '../../src/storage/sqlite/deal-search';
 import { dealRecord } from '../helpers/deal-record';
+import { queryPlan } from '../helpers/query-plan';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const sorts: DealSort[] = ['newest', 'price', 'price-desc', 'discount', 'popular', 'ending'];
@@ -30,8 +31,7 @@ describe('listing query plans (EXPLAIN QUERY PLAN on a real SQLite file)', () =>
     dir.remove();
   });
 
-  const planOf = (sql: string, params: Record<string, unknown>) =>
-    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail).join('\n');
+  const planOf = (sql: string, params: Record<string, unknown>) => queryPlan(db, sql, params);
 
   /** The query plan of every statement one search runs, by role (page, count, cities, …). */
   function plansOf(query: Partial<DealQuery>, options: { scanSortIndex?: boolean } = {}): Record<string, string> {

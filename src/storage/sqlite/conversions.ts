@@ -1,5 +1,5 @@
 // SQL for `conversions` (migration 6): one row per (site, order id), its current state.
-import type { Conversion, ConversionKind, ConversionStatus, ConversionTotals, NewConversion, SiteConversion } from '../revenue-types';
+import type { Conversion, ConversionKind, ConversionPosition, ConversionStatus, ConversionTotals, NewConversion, SiteConversion } from '../revenue-types';
 import type { SqliteDatabase } from './database';
 import { toDate } from './time';
 
@@ -33,6 +33,30 @@ const toConversion = (row: ConversionRow): Conversion => ({
   updatedAt: toDate(row.updated_at),
 });
 
+type SiteConversionRow = ConversionRow & { click_token: string };
+
+const toSiteConversion = (row: SiteConversionRow): SiteConversion => ({ ...toConversion(row), clickToken: row.click_token });
+
+const siteConversionColumns = 'SELECT c.*, k.token AS click_token FROM conversions c JOIN clicks k ON k.id = c.click_id';
+
+/**
+ * A site's conversions newest first, exported so that test/revenue/conversions-csv.db.test.ts can
+ * EXPLAIN them. Both walk conversions_site_time backwards (its rows end in the rowid, c.id, so the
+ * index already holds the ORDER BY), then each one's click by primary key.
+ * page: numbered pages (the owner API), LIMIT/OFFSET in [start, end).
+ * pageBefore: the rows that sort strictly after a position, (occurred_at, id) below it. A walk of
+ * every row (the CSV) continues from the last row it read: a row written meanwhile never shifts the
+ * rows still to come, and each page seeks instead of skipping over every row before it.
+ */
+export const conversionStatementsSql = {
+  page: `${siteConversionColumns}
+    WHERE c.site_id = ? AND c.occurred_at >= ? AND c.occurred_at < ?
+    ORDER BY c.occurred_at DESC, c.id DESC LIMIT ? OFFSET ?`,
+  pageBefore: `${siteConversionColumns}
+    WHERE c.site_id = ? AND c.occurred_at >= ? AND (c.occurred_at, c.id) < (?, ?)
+    ORDER BY c.occurred_at DESC, c.id DESC LIMIT ?`,
+};
+
 export function createConversionsTable(db: SqliteDatabase) {
   // ON CONFLICT DO NOTHING: of two inserts of one order, the second returns no row and the caller
   // reads the first one's instead (the UNIQUE (site_id, order_id) key decides, not a prior SELECT).
@@ -53,16 +77,16 @@ export function createConversionsTable(db: SqliteDatabase) {
       coalesce(sum(amount_minor) FILTER (WHERE kind = 'sale' AND status IN ('pending', 'approved')), 0) AS salesMinor
     FROM conversions WHERE site_id = ? AND occurred_at >= ? AND occurred_at < ?
     GROUP BY currency ORDER BY currency`);
-  // conversions_site_time backwards, then each one's click by primary key.
-  const page = db.prepare<[number, number, number, number, number], ConversionRow & { click_token: string }>(`
-    SELECT c.*, k.token AS click_token FROM conversions c JOIN clicks k ON k.id = c.click_id
-    WHERE c.site_id = ? AND c.occurred_at >= ? AND c.occurred_at < ?
-    ORDER BY c.occurred_at DESC, c.id DESC LIMIT ? OFFSET ?`);
+  const page = db.prepare<[number, number, number, number, number], SiteConversionRow>(conversionStatementsSql.page);
+  const pageBefore = db.prepare<[number, number, number, number, number], SiteConversionRow>(conversionStatementsSql.pageBefore);
   const countIn = db.prepare<[number, number, number], { n: number }>(
     'SELECT count(*) AS n FROM conversions WHERE site_id = ? AND occurred_at >= ? AND occurred_at < ?');
   return {
     page(siteId: number, start: Date, end: Date, limit: number, offset: number): SiteConversion[] {
-      return page.all(siteId, start.getTime(), end.getTime(), limit, offset).map((row) => ({ ...toConversion(row), clickToken: row.click_token }));
+      return page.all(siteId, start.getTime(), end.getTime(), limit, offset).map(toSiteConversion);
+    },
+    pageBefore(siteId: number, start: Date, before: ConversionPosition, limit: number): SiteConversion[] {
+      return pageBefore.all(siteId, start.getTime(), before.occurredAt.getTime(), before.id, limit).map(toSiteConversion);
     },
     countIn(siteId: number, start: Date, end: Date): number {
       return countIn.get(siteId, start.getTime(), end.getTime())!.n;

@@ -87,6 +87,9 @@ export function createRevenueRepository(db: SqliteDatabase): RevenueRepository {
     async listConversions(siteId, start, end, limit, offset) {
       return conversions.page(siteId, start, end, limit, offset);
     },
+    async listConversionsBefore(siteId, start, before, limit) {
+      return conversions.pageBefore(siteId, start, before, limit);
+    },
     async countConversionsIn(siteId, start, end) {
       return conversions.countIn(siteId, start, end);
     },
