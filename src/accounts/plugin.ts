@@ -72,10 +72,8 @@ export async function registerAccess(app: FastifyInstance, storage: Storage, opt
   app.decorateRequest('authorizedSite', null);
   app.decorateRequest('siteToken', null);
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (WITHOUT_USER.some((prefix) => request.url.startsWith(prefix))) return;
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (!cookie) return;
+  // Callback-style hooks, so that a request without a session cookie (every /go click) costs no promise.
+  const resumeSession = async (request: FastifyRequest, reply: FastifyReply, cookie: string) => {
     const session = await app.sessions.resume(cookie);
     if (!session) {
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -84,11 +82,17 @@ export async function registerAccess(app: FastifyInstance, storage: Storage, opt
     request.accountSession = session;
     request.user = { id: session.user.id, email: session.user.email, role: session.user.role };
     if (request.method === 'GET' && !request.url.startsWith('/api/')) request.csrfToken = generateCsrf(request, reply);
+  };
+  app.addHook('onRequest', (request, reply, done) => {
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (!cookie || WITHOUT_USER.some((prefix) => request.url.startsWith(prefix))) return done();
+    resumeSession(request, reply, cookie).then(() => done(), done);
   });
 
   // A page that names the signed-in user is nobody else's: never kept by a shared cache.
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (request.user) reply.header('Cache-Control', 'private, no-store');
+    done(null, payload);
   });
 
   const csrfCheck = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
