@@ -89,6 +89,8 @@ describe('CPC commission in reports', () => {
   };
   // 2×5 + 1×5 + 1×5 + 2×8 + 1×5 + 1×5 + … = food 10+5+16, beauty 5+5, film 5.
   const EXPECTED = { total: 46, billable: 8, byCategory: { food: 31, beauty: 10, film: 5 } };
+  // The hot pot (Chengdu) 31 + 5 as film, the spa (Beijing) 10; no click has a sub id.
+  const EXPECTED_BY = { city: { chengdu: 36, beijing: 10 }, sub: { '': 46 }, deal: () => ({ [deals.hotpot!]: 36, [deals.spa!]: 10 }) };
 
   const request = (over: Partial<ReportRequest>): ReportRequest =>
     ({ grain: 'month', groupBy: 'site', from: '2026-11-01', to: '2026-11-30', site: null, page: 1, pageSize: 100, ...over });
@@ -111,6 +113,14 @@ describe('CPC commission in reports', () => {
       const byCategory = await buildReport(storage, request({ groupBy: 'category', site }));
       expect(Object.fromEntries(byCategory.lines.filter((line) => cny(line).commissionMinor !== 0)
         .map((line) => [line.key, cny(line).commissionMinor]))).toEqual(EXPECTED.byCategory);
+    }
+    // By city and sub id (report_billable_daily) and by deal (report_daily's click rows), across sites and for the one site.
+    for (const site of [null, 'letuan']) {
+      for (const [groupBy, expected] of [['city', EXPECTED_BY.city], ['sub', EXPECTED_BY.sub], ['deal', EXPECTED_BY.deal()]] as const) {
+        const report = await buildReport(storage, request({ groupBy, site }));
+        expect(Object.fromEntries(report.lines.filter((line) => cny(line).commissionMinor !== 0)
+          .map((line) => [line.key, cny(line).commissionMinor]))).toEqual(expected);
+      }
     }
     // Per day: Nov 11 is 2×8 + 1×5; per deal, the hot pot's clicks under the hot pot.
     const days = await buildReport(storage, request({ grain: 'day', site: 'letuan' }));

@@ -3,7 +3,7 @@
 // sub ids and two sites in different cities; conversions through the real PostbackService in two
 // currencies with approvals, rejections, amount changes and a reversal; a closed month's CPC
 // entries (the CPC of the month still open, which the queries add, is checked per site against
-// across sites). Then the migration's backfill, run again on the same raw rows, must give the same
+// across sites). Then the migrations' backfills, run again on the same raw rows, must give the same
 // rollups.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -23,6 +23,7 @@ const MEASURES = ['billable', 'bots', 'duplicates', 'conversions', 'sales_minor'
 type Measures = Record<(typeof MEASURES)[number], number>;
 type FineRow = { day: number; site_id: number; deal_id: number; sub_id: string; city: string; category: string; currency: string } & Measures;
 type DimRow = { dim: string; day: number; value: string; currency: string } & Measures;
+type BillableRow = { day: number; site_id: number; dim: string; category: string; value: string; billable: number };
 
 const zero = (): Measures => Object.fromEntries(MEASURES.map((m) => [m, 0])) as Measures;
 const nonZero = (row: Measures) => MEASURES.some((m) => row[m] !== 0);
@@ -81,6 +82,21 @@ function dimsOf(fine: FineRow[]): DimRow[] {
   return [...rows.values()].filter(nonZero);
 }
 
+/** report_billable_daily recomputed from the click rows of `fine`: billable clicks per day × site × category, in all and per city and sub id. */
+function billableOf(fine: FineRow[]): BillableRow[] {
+  const rows = new Map<string, BillableRow>();
+  for (const row of fine.filter((r) => r.currency === '' && r.billable > 0)) {
+    for (const [dim, value] of [['all', ''], ['city', row.city], ['sub', row.sub_id]] as const) {
+      const key = { day: row.day, site_id: row.site_id, dim, category: row.category, value };
+      const id = JSON.stringify(key);
+      (rows.get(id) ?? rows.set(id, { ...key, billable: 0 }).get(id)!).billable += row.billable;
+    }
+  }
+  return [...rows.values()];
+}
+
+const readBillable = (db: Database.Database) =>
+  db.prepare('SELECT day, site_id, dim, category, value, billable FROM report_billable_daily').all() as BillableRow[];
 const readFine = (db: Database.Database) =>
   (db.prepare(`SELECT day, site_id, deal_id, sub_id, city, category, currency, ${MEASURES.join(', ')} FROM report_daily`).all() as FineRow[]).filter(nonZero);
 const readDims = (db: Database.Database) =>
@@ -213,6 +229,9 @@ describe('report rollups', () => {
 
       expect(sortRows(readFine(db))).toEqual(sortRows(raw));
       expect(sortRows(readDims(db))).toEqual(sortRows(dimsOf(raw)));
+      // What CPC pricing reads (the roll-up pass fills it beside report_daily).
+      expect(sortRows(readBillable(db))).toEqual(sortRows(billableOf(raw)));
+      expect(new Set(readBillable(db).map((r) => r.dim))).toEqual(new Set(['all', 'city', 'sub']));
     } finally {
       db.close();
     }
@@ -259,17 +278,20 @@ describe('report rollups', () => {
     await storage.close();
     const db = new Database(dir.file('reports.db'));
     try {
-      const before = { fine: sortRows(readFine(db)), dims: sortRows(readDims(db)) };
-      const version = Array.from({ length: schemaVersion }, (_, i) => i + 1).find((v) => migrationSql(v).includes('CREATE TABLE report_daily'))!;
+      const read = () => ({ fine: sortRows(readFine(db)), dims: sortRows(readDims(db)), billable: sortRows(readBillable(db)) });
+      const before = read();
+      const versionOf = (table: string) => Array.from({ length: schemaVersion }, (_, i) => i + 1).find((v) => migrationSql(v).includes(`CREATE TABLE ${table}`))!;
       db.transaction(() => {
         for (const { type, name } of db.prepare("SELECT type, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'report%'").all() as { type: string; name: string }[]) {
           db.exec(`DROP ${type} ${name}`);
         }
-        db.exec('DROP TABLE report_daily; DROP TABLE report_dims_daily;');
-        db.exec(migrationSql(version));
+        db.exec('DROP TABLE report_daily; DROP TABLE report_dims_daily; DROP TABLE report_billable_daily;');
+        db.exec(migrationSql(versionOf('report_daily')));
+        db.exec(migrationSql(versionOf('report_billable_daily'))); // filled from report_daily's click rows
       })();
-      expect({ fine: sortRows(readFine(db)), dims: sortRows(readDims(db)) }).toEqual(before);
+      expect(read()).toEqual(before);
       expect(before.fine.length).toBeGreaterThan(20);
+      expect(before.billable.length).toBeGreaterThan(20);
     } finally {
       db.close();
       storage = openStorage(dir.file('reports.db')); // for afterEach

@@ -837,6 +837,28 @@ const migrations: readonly string[] = [
       reversed_minor = reversed_minor + excluded.reversed_minor;
   END;
   `,
+  // 21: what the reports need to price CPC commission of open months without reading every deal's
+  // row: billable clicks per UTC day × site × category, on dim 'all' (value ''), and per city and
+  // per sub id of that site and category (dims 'city', 'sub'). Keyed by (day, site) first, as the
+  // CPC prices are; only rows with billable clicks. Kept by the click roll-up pass
+  // (report-rollups.ts); filled here from report_daily's click rows (currency '').
+  `
+  CREATE TABLE report_billable_daily (
+    day      INTEGER NOT NULL,
+    site_id  INTEGER NOT NULL,
+    dim      TEXT NOT NULL CHECK (dim IN ('all', 'city', 'sub')),
+    category TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    billable INTEGER NOT NULL,
+    PRIMARY KEY (day, site_id, dim, category, value)
+  ) WITHOUT ROWID;
+
+  INSERT INTO report_billable_daily (day, site_id, dim, category, value, billable)
+  SELECT r.day, r.site_id, x.dim, r.category, CASE x.dim WHEN 'city' THEN r.city WHEN 'sub' THEN r.sub_id ELSE '' END, sum(r.billable)
+  FROM report_daily r CROSS JOIN (SELECT 'all' AS dim UNION ALL SELECT 'city' UNION ALL SELECT 'sub') x
+  WHERE r.currency = '' AND r.billable > 0
+  GROUP BY 1, 2, 3, 4, 5;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

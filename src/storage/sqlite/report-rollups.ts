@@ -17,7 +17,9 @@
 //
 // CPC commission is in the ledger (deal 0, the month's last day) only once a month closes; for days
 // of months not closed yet the queries take the day's CPC prices and add billable clicks × price
-// as approved commission (CPC_WITH below), with a statement of their own, used only when there are prices.
+// as approved commission (cpcWith below), with a statement of their own, used only when there are prices.
+// They read the billable clicks from `report_billable_daily` (per day × site × category, in all and
+// per city and sub id; the same roll-up pass fills it), or from report_daily for deals.
 //
 // City and category are the click's own (stored on the click row at click time; a click from before
 // migration 20 has no category and takes its deal's). A deal re-filed under another category later
@@ -26,7 +28,7 @@ import type { CpcDayPrice, ReportGrain, ReportGroupBy, ReportPeriodGrain, Report
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 
-/** Folds clicks above the mark into both tables; see "Who keeps them current" above. */
+/** Folds clicks above the mark into the tables; see "Who keeps them current" above. */
 const CLICK_ROLLUP_SQL = {
   temp: `CREATE TEMP TABLE IF NOT EXISTS click_rollup_sums (
     day INTEGER, site_id INTEGER, deal_id INTEGER, sub_id TEXT, city TEXT, category TEXT, billable INTEGER, bots INTEGER, duplicates INTEGER)`,
@@ -50,6 +52,13 @@ const CLICK_ROLLUP_SQL = {
     GROUP BY 1, 2, 3
     ON CONFLICT (dim, day, value, currency) DO UPDATE SET
       billable = billable + excluded.billable, bots = bots + excluded.bots, duplicates = duplicates + excluded.duplicates`,
+  // Billable clicks per day × site × category, in all and per city and sub id: what pricing CPC needs (migration 21).
+  billable: `INSERT INTO report_billable_daily (day, site_id, dim, category, value, billable)
+    SELECT s.day, s.site_id, x.dim, s.category, CASE x.dim WHEN 'city' THEN s.city WHEN 'sub' THEN s.sub_id ELSE '' END, sum(s.billable)
+    FROM temp.click_rollup_sums s CROSS JOIN (SELECT 'all' AS dim UNION ALL SELECT 'city' UNION ALL SELECT 'sub') x
+    WHERE s.billable > 0
+    GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT (day, site_id, dim, category, value) DO UPDATE SET billable = billable + excluded.billable`,
   clear: 'DELETE FROM temp.click_rollup_sums',
   advance: 'UPDATE report_click_rollup SET last_click_id = ?',
 };
@@ -64,6 +73,7 @@ export function createClickRollups(db: SqliteDatabase) {
   const sum = db.prepare<{ mark: number; last: number }>(CLICK_ROLLUP_SQL.sum);
   const daily = db.prepare(CLICK_ROLLUP_SQL.daily);
   const dims = db.prepare(CLICK_ROLLUP_SQL.dims);
+  const billable = db.prepare(CLICK_ROLLUP_SQL.billable);
   const clear = db.prepare(CLICK_ROLLUP_SQL.clear);
   const advance = db.prepare<[number]>(CLICK_ROLLUP_SQL.advance);
   // IMMEDIATE: the mark is read and moved under the write lock, so two processes never fold the same clicks.
@@ -73,6 +83,7 @@ export function createClickRollups(db: SqliteDatabase) {
     sum.run(range);
     daily.run();
     dims.run();
+    billable.run();
     clear.run();
     advance.run(range.last);
     return range.last - range.mark;
@@ -133,23 +144,40 @@ function plainSourceOf(groupBy: ReportGroupBy, oneSite: boolean): Source {
 }
 
 /**
+ * Where CPC pricing reads a grouping's billable clicks (c) per site, day and category, and the
+ * group's column there. Deals need report_daily's click rows (one per deal, sub id and city); every
+ * other grouping reads report_billable_daily's rows of one dimension (a few per site and day, not
+ * every deal's), which sum to the same clicks.
+ */
+const CPC_CLICKS: Record<ReportGroupBy, { table: string; column: string }> = {
+  site: { table: "report_billable_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.dim = 'all'", column: 'c.site_id' },
+  category: { table: "report_billable_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.dim = 'all'", column: 'c.category' },
+  city: { table: "report_billable_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.dim = 'city'", column: 'c.value' },
+  sub: { table: "report_billable_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.dim = 'sub'", column: 'c.value' },
+  deal: { table: "report_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.currency = ''", column: 'c.deal_id' },
+};
+
+/**
  * CPC commission of the days in @cpc (months not closed yet: no CPC in the ledger), as approved
- * commission on report_daily's click rows: billable clicks × the price of their site, day and
- * category, or the site's every-category price of the day when the category has none of its own.
+ * commission per day, site and group: billable clicks × the price of their site, day and category,
+ * or the site's every-category price of the day when the category has none of its own.
  * @cpc is a JSON array of [site id, day, category or null, currency, price in minor units, the
- * categories priced on their own that day (for the null row)]. Each price row seeks report_daily
- * by its key's prefix (day, site). MATERIALIZED: read in place, the JSON would be parsed again for
+ * categories priced on their own that day (for the null row)]. Each price row seeks its clicks by
+ * their key's prefix (day, site). MATERIALIZED: read in place, the JSON would be parsed again for
  * every rollup row joined (3× slower).
  */
-const CPC_WITH = `cpc_price(site_id, day, category, currency, price, own) AS MATERIALIZED (
+function cpcWith(groupBy: ReportGroupBy): string {
+  const clicks = CPC_CLICKS[groupBy];
+  return `cpc_price(site_id, day, category, currency, price, own) AS MATERIALIZED (
       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
         json_extract(value, '$[4]'), json_extract(value, '$[5]')
       FROM json_each(@cpc)),
     cpc_clicks AS (
-      SELECT c.day, c.site_id, c.deal_id, c.sub_id, c.city, c.category, p.currency, c.billable * p.price AS approved
-      FROM cpc_price p JOIN report_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.currency = ''
+      SELECT c.day, c.site_id, ${clicks.column} AS groupKey, p.currency, c.billable * p.price AS approved
+      FROM cpc_price p JOIN ${clicks.table}
       WHERE p.day BETWEEN @fromDay AND @toDay AND c.billable > 0 AND (c.category = p.category
         OR (p.category IS NULL AND c.category NOT IN (SELECT value FROM json_each(p.own)))))`;
+}
 
 function cpcParam(prices: CpcDayPrice[]): string {
   const own = new Map<string, string[]>();
@@ -164,15 +192,16 @@ function cpcParam(prices: CpcDayPrice[]): string {
 
 /**
  * A shape's rows, with the CPC commission of @cpc's days added as rows of their own. The dimensions
- * (report_dims_daily) have no site, so their CPC rows come from report_daily like every other's.
+ * (report_dims_daily) have no site, so their CPC rows come from the per-site clicks of cpcWith.
  */
 function sourceOf(groupBy: ReportGroupBy, oneSite: boolean, cpc: boolean): Source {
   const plain = plainSourceOf(groupBy, oneSite);
   if (!cpc) return plain;
-  const cpcColumn = groupBy === 'site' && !oneSite ? 'CAST(c.site_id AS TEXT)' : FINE_COLUMN[groupBy].replace('r.', 'c.');
+  // Across sites, a site's group is report_dims_daily's text value.
+  const cpcColumn = groupBy === 'site' && !oneSite ? 'CAST(c.groupKey AS TEXT)' : 'c.groupKey';
   const measures = 'r.billable, r.bots, r.duplicates, r.conversions, r.sales_minor, r.pending_minor, r.approved_minor, r.reversed_minor';
   return {
-    with: [plain.with, CPC_WITH,
+    with: [plain.with, cpcWith(groupBy),
       `merged AS (
         SELECT r.day AS day, ${plain.column} AS groupKey, r.currency AS currency, ${measures} FROM ${plain.from}
         UNION ALL
@@ -235,7 +264,7 @@ const SITE_COMMISSIONS_SQL = `
   GROUP BY currency, value`;
 
 const SITE_COMMISSIONS_CPC_SQL = `
-  WITH ${CPC_WITH}
+  WITH ${cpcWith('site')}
   SELECT currency, key, sum(commissionMinor) AS commissionMinor FROM (
     ${SITE_COMMISSIONS_SQL}
     UNION ALL
