@@ -79,7 +79,9 @@ export function createClicksRepository(db: SqliteDatabase, rollups: Pick<ClickRo
       return maxId.get()!.id ?? 0;
     },
     async insertBatch(clicks) {
-      insertAll(clicks);
+      // IMMEDIATE: the batch reads the mark before it writes, and a deferred transaction that reads
+      // first cannot wait for another connection's write lock (SQLITE_BUSY at once); this one waits.
+      insertAll.immediate(clicks);
     },
     async findById(id) {
       const row = byId.get(id);
