@@ -149,12 +149,12 @@ function plainSourceOf(groupBy: ReportGroupBy, oneSite: boolean): Source {
  * other grouping reads report_billable_daily's rows of one dimension (a few per site and day, not
  * every deal's), which sum to the same clicks.
  */
-const CPC_CLICKS: Record<ReportGroupBy, { table: string; column: string }> = {
-  site: { table: "report_billable_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.dim = 'all'", column: 'c.site_id' },
+const CPC_CLICKS: Record<ReportGroupBy, { table: string; column: string; integer?: true }> = {
+  site: { table: "report_billable_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.dim = 'all'", column: 'c.site_id', integer: true },
   category: { table: "report_billable_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.dim = 'all'", column: 'c.category' },
   city: { table: "report_billable_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.dim = 'city'", column: 'c.value' },
   sub: { table: "report_billable_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.dim = 'sub'", column: 'c.value' },
-  deal: { table: "report_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.currency = ''", column: 'c.deal_id' },
+  deal: { table: "report_daily c ON c.day = p.day AND c.site_id = p.site_id AND c.currency = ''", column: 'c.deal_id', integer: true },
 };
 
 /**
@@ -164,10 +164,12 @@ const CPC_CLICKS: Record<ReportGroupBy, { table: string; column: string }> = {
  * @cpc is a JSON array of [site id, day, category or null, currency, price in minor units, the
  * categories priced on their own that day (for the null row)]. Each price row seeks its clicks by
  * their key's prefix (day, site). MATERIALIZED: read in place, the JSON would be parsed again for
- * every rollup row joined (3× slower).
+ * every rollup row joined (3× slower). `keys`: only the groups in @keys, filtered here because the
+ * filter on the union is not pushed through its GROUP BY (a page of deals then seeks (day, site, deal)).
  */
-function cpcWith(groupBy: ReportGroupBy): string {
+function cpcWith(groupBy: ReportGroupBy, keys = false): string {
   const clicks = CPC_CLICKS[groupBy];
+  const keysFilter = keys ? ` AND ${clicks.column} IN (SELECT ${clicks.integer ? 'CAST(value AS INTEGER)' : 'value'} FROM json_each(@keys))` : '';
   return `cpc_price(site_id, day, category, currency, price, own) AS MATERIALIZED (
       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
         json_extract(value, '$[4]'), json_extract(value, '$[5]')
@@ -176,7 +178,7 @@ function cpcWith(groupBy: ReportGroupBy): string {
       SELECT c.day, c.site_id, ${clicks.column} AS groupKey, p.currency, c.billable * p.price AS approved
       FROM cpc_price p JOIN ${clicks.table}
       WHERE p.day BETWEEN @fromDay AND @toDay AND c.billable > 0 AND (c.category = p.category
-        OR (p.category IS NULL AND c.category NOT IN (SELECT value FROM json_each(p.own)))))`;
+        OR (p.category IS NULL AND c.category NOT IN (SELECT value FROM json_each(p.own))))${keysFilter})`;
 }
 
 function cpcParam(prices: CpcDayPrice[]): string {
@@ -194,14 +196,14 @@ function cpcParam(prices: CpcDayPrice[]): string {
  * A shape's rows, with the CPC commission of @cpc's days added as rows of their own. The dimensions
  * (report_dims_daily) have no site, so their CPC rows come from the per-site clicks of cpcWith.
  */
-function sourceOf(groupBy: ReportGroupBy, oneSite: boolean, cpc: boolean): Source {
+function sourceOf(groupBy: ReportGroupBy, oneSite: boolean, cpc: boolean, keys = false): Source {
   const plain = plainSourceOf(groupBy, oneSite);
   if (!cpc) return plain;
   // Across sites, a site's group is report_dims_daily's text value.
   const cpcColumn = groupBy === 'site' && !oneSite ? 'CAST(c.groupKey AS TEXT)' : 'c.groupKey';
   const measures = 'r.billable, r.bots, r.duplicates, r.conversions, r.sales_minor, r.pending_minor, r.approved_minor, r.reversed_minor';
   return {
-    with: [plain.with, cpcWith(groupBy),
+    with: [plain.with, cpcWith(groupBy, keys),
       `merged AS (
         SELECT r.day AS day, ${plain.column} AS groupKey, r.currency AS currency, ${measures} FROM ${plain.from}
         UNION ALL
@@ -221,7 +223,7 @@ const withClause = (source: Source, ...more: string[]): string => {
 
 /** `keys`: only the groups listed in @keys (a JSON array of text); ids compare as integers. */
 function rollupSql(grain: ReportPeriodGrain, groupBy: ReportGroupBy, oneSite: boolean, keys: boolean, cpc: boolean): string {
-  const source = sourceOf(groupBy, oneSite, cpc);
+  const source = sourceOf(groupBy, oneSite, cpc, keys);
   const filter = keys ? ` AND ${source.column} IN (SELECT ${source.integer ? 'CAST(value AS INTEGER)' : 'value'} FROM json_each(@keys))` : '';
   return `
     ${withClause(source)}
