@@ -45,4 +45,19 @@ describe('ClickWriter (group commit)', () => {
     expect(batches).toEqual([[45]]); // keys of the failed batch are never handed out again
     await writer.drain();
   });
+
+  it('asks for a roll-up after the batch is answered, at most every rollUpEveryMs, and once more when drained', async () => {
+    const { repo } = fakeClicks(() => false);
+    const events: string[] = [];
+    const writer = await ClickWriter.open(repo, { rollUp: async () => { events.push('roll-up'); }, rollUpEveryMs: 60_000 });
+    await writer.record(click(writer.allocateId())).then(() => events.push('answered 1'));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    await writer.record(click(writer.allocateId())).then(() => events.push('answered 2'));
+    await new Promise((resolve) => setImmediate(resolve));
+    // The first batch's answer goes before its roll-up; the second batch is within the minute: none.
+    expect(events).toEqual(['answered 1', 'roll-up', 'answered 2']);
+    await writer.drain();
+    expect(events).toEqual(['answered 1', 'roll-up', 'answered 2', 'roll-up']);
+  });
 });
