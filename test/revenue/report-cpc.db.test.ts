@@ -108,7 +108,7 @@ describe('CPC commission in reports', () => {
     expect(cny(open.totals).commissionMinor).toBe(EXPECTED.total);
     expect(open.topSites).toEqual([{ currency: 'CNY', sites: [{ key: 'letuan', label: '乐团网', commissionMinor: EXPECTED.total }] }]);
 
-    // By click-time category, across sites (report_dims_daily) and for the one site (report_daily).
+    // By click-time category, across sites (report_dims_daily) and for the one site (report_site_dims_daily).
     for (const site of [null, 'letuan']) {
       const byCategory = await buildReport(storage, request({ groupBy: 'category', site }));
       expect(Object.fromEntries(byCategory.lines.filter((line) => cny(line).commissionMinor !== 0)

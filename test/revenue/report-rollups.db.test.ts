@@ -23,6 +23,7 @@ const MEASURES = ['billable', 'bots', 'duplicates', 'conversions', 'sales_minor'
 type Measures = Record<(typeof MEASURES)[number], number>;
 type FineRow = { day: number; site_id: number; deal_id: number; sub_id: string; city: string; category: string; currency: string } & Measures;
 type DimRow = { dim: string; day: number; value: string; currency: string } & Measures;
+type SiteDimRow = { site_id: number } & DimRow;
 type BillableRow = { day: number; site_id: number; dim: string; category: string; value: string; billable: number };
 
 const zero = (): Measures => Object.fromEntries(MEASURES.map((m) => [m, 0])) as Measures;
@@ -82,6 +83,20 @@ function dimsOf(fine: FineRow[]): DimRow[] {
   return [...rows.values()].filter(nonZero);
 }
 
+/** report_site_dims_daily recomputed: dimsOf per site (no 'site' dimension). */
+function siteDimsOf(fine: FineRow[]): SiteDimRow[] {
+  const rows = new Map<string, SiteDimRow>();
+  for (const row of fine) {
+    for (const [dim, value] of [['category', row.category], ['city', row.city], ['sub', row.sub_id]] as const) {
+      const key = { site_id: row.site_id, dim, day: row.day, value, currency: row.currency };
+      const id = JSON.stringify(key);
+      const target = rows.get(id) ?? rows.set(id, { ...key, ...zero() }).get(id)!;
+      for (const m of MEASURES) target[m] += row[m];
+    }
+  }
+  return [...rows.values()].filter(nonZero);
+}
+
 /** report_billable_daily recomputed from the click rows of `fine`: billable clicks per day × site × category, in all and per city and sub id. */
 function billableOf(fine: FineRow[]): BillableRow[] {
   const rows = new Map<string, BillableRow>();
@@ -95,6 +110,8 @@ function billableOf(fine: FineRow[]): BillableRow[] {
   return [...rows.values()];
 }
 
+const readSiteDims = (db: Database.Database) =>
+  (db.prepare(`SELECT site_id, dim, day, value, currency, ${MEASURES.join(', ')} FROM report_site_dims_daily`).all() as SiteDimRow[]).filter(nonZero);
 const readBillable = (db: Database.Database) =>
   db.prepare('SELECT day, site_id, dim, category, value, billable FROM report_billable_daily').all() as BillableRow[];
 const readFine = (db: Database.Database) =>
@@ -229,6 +246,9 @@ describe('report rollups', () => {
 
       expect(sortRows(readFine(db))).toEqual(sortRows(raw));
       expect(sortRows(readDims(db))).toEqual(sortRows(dimsOf(raw)));
+      // What one site's reports by anything but deal read.
+      expect(sortRows(readSiteDims(db))).toEqual(sortRows(siteDimsOf(raw)));
+      expect(new Set(readSiteDims(db).map((r) => r.site_id))).toEqual(new Set([letuan.id, haotuan.id]));
       // What CPC pricing reads (the roll-up pass fills it beside report_daily).
       expect(sortRows(readBillable(db))).toEqual(sortRows(billableOf(raw)));
       expect(new Set(readBillable(db).map((r) => r.dim))).toEqual(new Set(['all', 'city', 'sub']));
@@ -237,7 +257,7 @@ describe('report rollups', () => {
     }
   });
 
-  it('give the same answer per site (report_daily) as across sites (report_dims_daily), open months\' CPC included', async () => {
+  it('give the same answer per site (report_site_dims_daily) as across sites (report_dims_daily) and as report_daily, open months\' CPC included', async () => {
     await realisticMix();
     const range = { fromDay: 20_000, toDay: 20_800 };
     // haotuan's October is closed (its CPC in the ledger); November's CPC comes from the prices.
@@ -249,6 +269,9 @@ describe('report rollups', () => {
       .find((row) => row.currency === 'USD' && new Date(row.periodDay * 86_400_000).toISOString().startsWith('2026-11'))!;
     // November's billable haotuan clicks (3 days × 1 human on the cinema) at 5 cents each.
     expect(novemberCpc.approvedMinor - novemberLedger.approvedMinor).toBe(15);
+    const raw = new Database(dir.file('reports.db'), { readonly: true });
+    const fine = readFine(raw);
+    raw.close();
     for (const [groupBy, withCpc] of (['category', 'city', 'sub', 'site'] as const).flatMap((g) => [[g, false], [g, true]] as const)) {
       const prices = async (siteId: number | null) => (withCpc ? { cpcPrices: await cpc(siteId) } : {});
       const all = await storage.reports.rollup({ ...range, grain: 'week', groupBy, siteId: null, ...await prices(null) });
@@ -266,6 +289,17 @@ describe('report rollups', () => {
         return [...sums.entries()].filter(([, v]) => v.some((n) => n !== 0)).sort();
       };
       expect(fold(perSite)).toEqual(fold(all));
+      if (!withCpc) {
+        // Independently of the dimension tables: one site's rows are report_daily's rows of that site, summed.
+        const column = { site: 'site_id', category: 'category', city: 'city', sub: 'sub_id' } as const;
+        const fromFine = fine.filter((row) => row.day >= range.fromDay && row.day <= range.toDay).map((row) => ({
+          periodDay: row.day - ((row.day + 3) % 7), key: String(row[column[groupBy]]), currency: row.currency, billable: row.billable,
+          bots: row.bots, duplicates: row.duplicates, conversions: row.conversions, salesMinor: row.sales_minor,
+          pendingMinor: row.pending_minor, approvedMinor: row.approved_minor, reversedMinor: row.reversed_minor,
+        }));
+        expect(fold(perSite)).toEqual(fold(fromFine));
+        expect(fold(perSite).length).toBeGreaterThan(5);
+      }
     }
     // ISO weeks start on Monday: Oct 29–31 are in the week of Monday Oct 26, Nov 1 (a Sunday) too; Nov 2–3 in the next.
     const weeks = await storage.reports.rollup({ ...range, grain: 'week', groupBy: 'site', siteId: null });
@@ -278,19 +312,23 @@ describe('report rollups', () => {
     await storage.close();
     const db = new Database(dir.file('reports.db'));
     try {
-      const read = () => ({ fine: sortRows(readFine(db)), dims: sortRows(readDims(db)), billable: sortRows(readBillable(db)) });
+      const read = () => ({
+        fine: sortRows(readFine(db)), dims: sortRows(readDims(db)), siteDims: sortRows(readSiteDims(db)), billable: sortRows(readBillable(db)),
+      });
       const before = read();
       const versionOf = (table: string) => Array.from({ length: schemaVersion }, (_, i) => i + 1).find((v) => migrationSql(v).includes(`CREATE TABLE ${table}`))!;
       db.transaction(() => {
         for (const { type, name } of db.prepare("SELECT type, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'report%'").all() as { type: string; name: string }[]) {
           db.exec(`DROP ${type} ${name}`);
         }
-        db.exec('DROP TABLE report_daily; DROP TABLE report_dims_daily; DROP TABLE report_billable_daily;');
+        db.exec('DROP TABLE report_daily; DROP TABLE report_dims_daily; DROP TABLE report_billable_daily; DROP TABLE report_site_dims_daily;');
         db.exec(migrationSql(versionOf('report_daily')));
         db.exec(migrationSql(versionOf('report_billable_daily'))); // filled from report_daily's click rows
+        db.exec(migrationSql(versionOf('report_site_dims_daily'))); // filled from report_daily; its money triggers made again
       })();
       expect(read()).toEqual(before);
       expect(before.fine.length).toBeGreaterThan(20);
+      expect(before.siteDims.length).toBeGreaterThan(20);
       expect(before.billable.length).toBeGreaterThan(20);
     } finally {
       db.close();

@@ -859,6 +859,85 @@ const migrations: readonly string[] = [
   WHERE r.currency = '' AND r.billable > 0
   GROUP BY 1, 2, 3, 4, 5;
   `,
+  // 22: one site's report by category, city or sub id (or by site) read every deal's report_daily
+  // rows of the range (400k for a site of 2,000 deals over 180 days). report_site_dims_daily holds
+  // report_dims_daily's sums per site: per UTC day × site × one dimension (category, city, sub id)
+  // × currency, keyed by site and dimension first, so such a report is one range seek. Adding
+  // site_id to report_dims_daily instead would make the across-sites reports sum over every site
+  // (up to 2,000 rows where there is one now). Kept like report_dims_daily: clicks by the roll-up
+  // pass (report-rollups.ts), money by report_daily's money triggers of 14, made again here to
+  // carry their rows to both tables; filled here from report_daily.
+  `
+  CREATE TABLE report_site_dims_daily (
+    site_id        INTEGER NOT NULL,
+    dim            TEXT NOT NULL CHECK (dim IN ('category', 'city', 'sub')),
+    day            INTEGER NOT NULL,
+    value          TEXT NOT NULL,
+    currency       TEXT NOT NULL,
+    billable       INTEGER NOT NULL DEFAULT 0,
+    bots           INTEGER NOT NULL DEFAULT 0,
+    duplicates     INTEGER NOT NULL DEFAULT 0,
+    conversions    INTEGER NOT NULL DEFAULT 0,
+    sales_minor    INTEGER NOT NULL DEFAULT 0,
+    pending_minor  INTEGER NOT NULL DEFAULT 0,
+    approved_minor INTEGER NOT NULL DEFAULT 0,
+    reversed_minor INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (site_id, dim, day, value, currency)
+  ) WITHOUT ROWID;
+
+  INSERT INTO report_site_dims_daily (site_id, dim, day, value, currency, billable, bots, duplicates, conversions, sales_minor,
+    pending_minor, approved_minor, reversed_minor)
+  SELECT r.site_id, x.dim, r.day, CASE x.dim WHEN 'category' THEN r.category WHEN 'city' THEN r.city ELSE r.sub_id END,
+    r.currency, sum(r.billable), sum(r.bots), sum(r.duplicates), sum(r.conversions), sum(r.sales_minor),
+    sum(r.pending_minor), sum(r.approved_minor), sum(r.reversed_minor)
+  FROM report_daily r CROSS JOIN (SELECT 'category' AS dim UNION ALL SELECT 'city' UNION ALL SELECT 'sub') x
+  GROUP BY 1, 2, 3, 4, 5;
+
+  DROP TRIGGER report_daily_money_insert;
+  DROP TRIGGER report_daily_money_update;
+  CREATE TRIGGER report_daily_money_insert AFTER INSERT ON report_daily WHEN NEW.currency <> '' BEGIN
+    INSERT INTO report_dims_daily (dim, day, value, currency, conversions, sales_minor, pending_minor, approved_minor, reversed_minor)
+    VALUES
+      ('site', NEW.day, CAST(NEW.site_id AS TEXT), NEW.currency, NEW.conversions, NEW.sales_minor, NEW.pending_minor, NEW.approved_minor, NEW.reversed_minor),
+      ('category', NEW.day, NEW.category, NEW.currency, NEW.conversions, NEW.sales_minor, NEW.pending_minor, NEW.approved_minor, NEW.reversed_minor),
+      ('city', NEW.day, NEW.city, NEW.currency, NEW.conversions, NEW.sales_minor, NEW.pending_minor, NEW.approved_minor, NEW.reversed_minor),
+      ('sub', NEW.day, NEW.sub_id, NEW.currency, NEW.conversions, NEW.sales_minor, NEW.pending_minor, NEW.approved_minor, NEW.reversed_minor)
+    ON CONFLICT (dim, day, value, currency) DO UPDATE SET
+      conversions = conversions + excluded.conversions, sales_minor = sales_minor + excluded.sales_minor,
+      pending_minor = pending_minor + excluded.pending_minor, approved_minor = approved_minor + excluded.approved_minor,
+      reversed_minor = reversed_minor + excluded.reversed_minor;
+    INSERT INTO report_site_dims_daily (site_id, dim, day, value, currency, conversions, sales_minor, pending_minor, approved_minor, reversed_minor)
+    VALUES
+      (NEW.site_id, 'category', NEW.day, NEW.category, NEW.currency, NEW.conversions, NEW.sales_minor, NEW.pending_minor, NEW.approved_minor, NEW.reversed_minor),
+      (NEW.site_id, 'city', NEW.day, NEW.city, NEW.currency, NEW.conversions, NEW.sales_minor, NEW.pending_minor, NEW.approved_minor, NEW.reversed_minor),
+      (NEW.site_id, 'sub', NEW.day, NEW.sub_id, NEW.currency, NEW.conversions, NEW.sales_minor, NEW.pending_minor, NEW.approved_minor, NEW.reversed_minor)
+    ON CONFLICT (site_id, dim, day, value, currency) DO UPDATE SET
+      conversions = conversions + excluded.conversions, sales_minor = sales_minor + excluded.sales_minor,
+      pending_minor = pending_minor + excluded.pending_minor, approved_minor = approved_minor + excluded.approved_minor,
+      reversed_minor = reversed_minor + excluded.reversed_minor;
+  END;
+  CREATE TRIGGER report_daily_money_update AFTER UPDATE ON report_daily WHEN NEW.currency <> '' BEGIN
+    INSERT INTO report_dims_daily (dim, day, value, currency, conversions, sales_minor, pending_minor, approved_minor, reversed_minor)
+    SELECT dim, NEW.day, value, NEW.currency, NEW.conversions - OLD.conversions, NEW.sales_minor - OLD.sales_minor,
+      NEW.pending_minor - OLD.pending_minor, NEW.approved_minor - OLD.approved_minor, NEW.reversed_minor - OLD.reversed_minor
+    FROM (SELECT 'site' AS dim, CAST(NEW.site_id AS TEXT) AS value UNION ALL SELECT 'category', NEW.category
+      UNION ALL SELECT 'city', NEW.city UNION ALL SELECT 'sub', NEW.sub_id)
+    WHERE true
+    ON CONFLICT (dim, day, value, currency) DO UPDATE SET
+      conversions = conversions + excluded.conversions, sales_minor = sales_minor + excluded.sales_minor,
+      pending_minor = pending_minor + excluded.pending_minor, approved_minor = approved_minor + excluded.approved_minor,
+      reversed_minor = reversed_minor + excluded.reversed_minor;
+    INSERT INTO report_site_dims_daily (site_id, dim, day, value, currency, conversions, sales_minor, pending_minor, approved_minor, reversed_minor)
+    SELECT NEW.site_id, dim, NEW.day, value, NEW.currency, NEW.conversions - OLD.conversions, NEW.sales_minor - OLD.sales_minor,
+      NEW.pending_minor - OLD.pending_minor, NEW.approved_minor - OLD.approved_minor, NEW.reversed_minor - OLD.reversed_minor
+    FROM (SELECT 'category' AS dim, NEW.category AS value UNION ALL SELECT 'city', NEW.city UNION ALL SELECT 'sub', NEW.sub_id)
+    WHERE true
+    ON CONFLICT (site_id, dim, day, value, currency) DO UPDATE SET
+      conversions = conversions + excluded.conversions, sales_minor = sales_minor + excluded.sales_minor,
+      pending_minor = pending_minor + excluded.pending_minor, approved_minor = approved_minor + excluded.approved_minor,
+      reversed_minor = reversed_minor + excluded.reversed_minor;
+  END;
+  `,
 ];
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the new version. */

@@ -1,7 +1,8 @@
 // SQL for the report rollups (the "report rollups" migration): `report_daily`, one row per UTC day ×
 // site × deal × sub id × city × category × currency, and `report_dims_daily`, the same sums per
 // day and one dimension (site, category, city, sub) across every site, so a month of any of those
-// reads a few thousand rows instead of every deal's.
+// reads a few thousand rows instead of every deal's; `report_site_dims_daily` (migration 22), the
+// same per site (category, city, sub), for one site's reports.
 //
 // Who keeps them current:
 // - clicks: rolled up after they are committed, by `rollUpClicks` (below): every click with an id
@@ -13,7 +14,7 @@
 //   enough; the clicks repository refuses a click at or below the mark.
 // - conversions and commission entries (every writer: postback, import, pull, month close):
 //   triggers on those tables upsert `report_daily`, and a trigger on `report_daily` carries money
-//   rows (currency <> '') on to `report_dims_daily`.
+//   rows (currency <> '') on to `report_dims_daily` and `report_site_dims_daily`.
 //
 // CPC commission is in the ledger (deal 0, the month's last day) only once a month closes; for days
 // of months not closed yet the queries take the day's CPC prices and add billable clicks × price
@@ -52,6 +53,14 @@ const CLICK_ROLLUP_SQL = {
     GROUP BY 1, 2, 3
     ON CONFLICT (dim, day, value, currency) DO UPDATE SET
       billable = billable + excluded.billable, bots = bots + excluded.bots, duplicates = duplicates + excluded.duplicates`,
+  // The same per site, for one site's reports (migration 22).
+  siteDims: `INSERT INTO report_site_dims_daily (site_id, dim, day, value, currency, billable, bots, duplicates)
+    SELECT s.site_id, x.dim, s.day, CASE x.dim WHEN 'category' THEN s.category WHEN 'city' THEN s.city ELSE s.sub_id END,
+      '', sum(s.billable), sum(s.bots), sum(s.duplicates)
+    FROM temp.click_rollup_sums s CROSS JOIN (SELECT 'category' AS dim UNION ALL SELECT 'city' UNION ALL SELECT 'sub') x
+    GROUP BY 1, 2, 3, 4
+    ON CONFLICT (site_id, dim, day, value, currency) DO UPDATE SET
+      billable = billable + excluded.billable, bots = bots + excluded.bots, duplicates = duplicates + excluded.duplicates`,
   // Billable clicks per day × site × category, in all and per city and sub id: what pricing CPC needs (migration 21).
   billable: `INSERT INTO report_billable_daily (day, site_id, dim, category, value, billable)
     SELECT s.day, s.site_id, x.dim, s.category, CASE x.dim WHEN 'city' THEN s.city WHEN 'sub' THEN s.sub_id ELSE '' END, sum(s.billable)
@@ -73,6 +82,7 @@ export function createClickRollups(db: SqliteDatabase) {
   const sum = db.prepare<{ mark: number; last: number }>(CLICK_ROLLUP_SQL.sum);
   const daily = db.prepare(CLICK_ROLLUP_SQL.daily);
   const dims = db.prepare(CLICK_ROLLUP_SQL.dims);
+  const siteDims = db.prepare(CLICK_ROLLUP_SQL.siteDims);
   const billable = db.prepare(CLICK_ROLLUP_SQL.billable);
   const clear = db.prepare(CLICK_ROLLUP_SQL.clear);
   const advance = db.prepare<[number]>(CLICK_ROLLUP_SQL.advance);
@@ -83,6 +93,7 @@ export function createClickRollups(db: SqliteDatabase) {
     sum.run(range);
     daily.run();
     dims.run();
+    siteDims.run();
     billable.run();
     clear.run();
     advance.run(range.last);
@@ -110,10 +121,6 @@ const PERIOD_DAY: Record<ReportPeriodGrain, string> = {
   all: '@fromDay',
 };
 
-const FINE_COLUMN: Record<ReportGroupBy, string> = {
-  site: 'r.site_id', deal: 'r.deal_id', category: 'r.category', city: 'r.city', sub: 'r.sub_id',
-};
-
 /** The columns every shape selects, in this order (see RollupTuple). */
 type RollupTuple = [number, string, string, number, number, number, number, number, number, number, number];
 
@@ -126,17 +133,28 @@ interface Source { with: string; from: string; column: string; integer: boolean 
 
 /**
  * The rows one query shape reads. Column names come from the fixed maps above, never from a request.
- * - one site: report_daily, one primary-key seek per day of the range (days × site is the key's prefix);
+ * - deals of one site: report_daily, one primary-key seek per day of the range (days × site is the key's prefix);
+ * - anything else of one site: report_site_dims_daily, one range seek (site, dimension, days); by
+ *   site, the category dimension (each of its days holds all the site's sums);
  * - deals of every site: report_daily over the day range;
  * - anything else of every site: report_dims_daily, one dimension over the day range.
  */
 function plainSourceOf(groupBy: ReportGroupBy, oneSite: boolean): Source {
-  if (oneSite) {
+  if (oneSite && groupBy === 'deal') {
     return {
       with: 'days(d) AS (SELECT @fromDay UNION ALL SELECT d + 1 FROM days WHERE d < @toDay)',
       from: 'days CROSS JOIN report_daily r WHERE r.day = days.d AND r.site_id = @siteId',
-      column: FINE_COLUMN[groupBy],
-      integer: groupBy === 'site' || groupBy === 'deal',
+      column: 'r.deal_id',
+      integer: true,
+    };
+  }
+  if (oneSite) {
+    const dim = groupBy === 'site' ? 'category' : groupBy;
+    return {
+      with: '',
+      from: `report_site_dims_daily r WHERE r.site_id = @siteId AND r.dim = '${dim}' AND r.day BETWEEN @fromDay AND @toDay`,
+      column: groupBy === 'site' ? 'r.site_id' : 'r.value',
+      integer: groupBy === 'site',
     };
   }
   if (groupBy === 'deal') return { with: '', from: 'report_daily r WHERE r.day BETWEEN @fromDay AND @toDay', column: 'r.deal_id', integer: true };
