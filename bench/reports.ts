@@ -32,11 +32,11 @@ const ints = (params: Record<string, number>) => Object.fromEntries(Object.entri
 
 const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
-/** The migrations that create and backfill the rollups, in order: report_daily and report_dims_daily, then report_billable_daily. */
+/** The migrations that create and backfill the rollups, in order: report_daily and report_dims_daily, report_billable_daily, report_site_dims_daily. */
 async function rollupMigrations(): Promise<string[]> {
   const { migrationSql, schemaVersion } = await import('../src/storage/sqlite/migrations');
   const versionOf = (table: string) => Array.from({ length: schemaVersion }, (_, i) => i + 1).find((v) => migrationSql(v).includes(`CREATE TABLE ${table}`))!;
-  return [versionOf('report_daily'), versionOf('report_billable_daily')].map(migrationSql);
+  return [versionOf('report_daily'), versionOf('report_billable_daily'), versionOf('report_site_dims_daily')].map(migrationSql);
 }
 
 /** Builds the file: schema through openStorage, raw rows by bulk SQL, rollups by the migration's backfill. */
@@ -131,7 +131,7 @@ async function build(path: string, sizes: Sizes, log: (line: string) => void): P
   const started = performance.now();
   db.transaction(() => {
     for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'report%'").all() as { name: string }[]) db.exec(`DROP TRIGGER ${name}`);
-    db.exec('DROP TABLE report_daily; DROP TABLE report_dims_daily; DROP TABLE report_billable_daily;');
+    db.exec('DROP TABLE report_daily; DROP TABLE report_dims_daily; DROP TABLE report_billable_daily; DROP TABLE report_site_dims_daily;');
     for (const sql of migrations) db.exec(sql);
     db.exec('UPDATE report_click_rollup SET last_click_id = (SELECT max(id) FROM clicks)');
   })();
@@ -204,15 +204,23 @@ export async function runReportsBench(options: BenchOptions): Promise<Table[]> {
   type Storage = import('../src/storage').Storage;
   const { buildReport, exportReport } = await import('../src/revenue/reports');
   const { reportCsvStream } = await import('../src/revenue/report-csv');
+  // A cached file made before a later migration is migrated here, as an existing database would be.
+  const versionBefore = new Database(path, { readonly: true });
+  const cachedVersion = versionBefore.pragma('user_version', { simple: true }) as number;
+  versionBefore.close();
+  const opening = performance.now();
   const storage = openStorage(path);
+  const migratedMs = performance.now() - opening;
+  if (backfillMs === null) log(`reports: cached file at schema ${cachedVersion}, opened (and migrated) in ${(migratedMs / 1000).toFixed(1)} s`);
   // The same file as if no site were paid per click: the reports' plain statements.
   const withoutCpc: Storage = { ...storage, revenue: { ...storage.revenue, listCpcTerms: async () => [] } };
   const raw = new Database(path, { readonly: true });
   try {
     const counts = raw.prepare(`SELECT (SELECT count(*) FROM clicks) AS clicks, (SELECT count(*) FROM report_daily) AS daily,
       (SELECT count(*) FROM report_dims_daily) AS dims, (SELECT count(*) FROM report_billable_daily) AS billable,
+      (SELECT count(*) FROM report_site_dims_daily) AS siteDims,
       (SELECT count(*) FROM report_daily WHERE site_id <= ?) AS bigDaily, (SELECT count(*) FROM clicks WHERE site_id <= ?) AS bigClicks`)
-      .get(sizes.bigSites, sizes.bigSites) as { clicks: number; daily: number; dims: number; billable: number; bigDaily: number; bigClicks: number };
+      .get(sizes.bigSites, sizes.bigSites) as { clicks: number; daily: number; dims: number; billable: number; siteDims: number; bigDaily: number; bigClicks: number };
     const busiest = raw.prepare("SELECT CAST(value AS INTEGER) AS siteId FROM report_dims_daily WHERE dim = 'site' GROUP BY value ORDER BY sum(billable) DESC LIMIT 1").get() as { siteId: number };
     const busiestSlug = (raw.prepare('SELECT slug FROM sites WHERE id = ?').get(busiest.siteId) as { slug: string }).slug;
     const day = LAST_DAY - 1;
@@ -277,10 +285,12 @@ export async function runReportsBench(options: BenchOptions): Promise<Table[]> {
       columns: ['report', 'lines (every page)', 'ms, no CPC terms', `ms, CPC terms on ${sizes.bigSites} sites`, 'CPC ÷ no CPC', 'CPC ms ÷ one day full count', 'under 1 s (both)'],
       rows,
       notes: [
-        `${sizes.sites} sites, ${sizes.deals.toLocaleString('en')} deals, ${sizes.days} days ending ${dateOf(LAST_DAY)}; report_daily ${counts.daily.toLocaleString('en')} rows, report_dims_daily ${counts.dims.toLocaleString('en')} rows, report_billable_daily ${counts.billable.toLocaleString('en')} rows; file ${Math.round(fileMiB)} MiB (cached under bench/.cache).`,
+        `${sizes.sites} sites, ${sizes.deals.toLocaleString('en')} deals, ${sizes.days} days ending ${dateOf(LAST_DAY)}; report_daily ${counts.daily.toLocaleString('en')} rows, report_dims_daily ${counts.dims.toLocaleString('en')} rows, report_billable_daily ${counts.billable.toLocaleString('en')} rows, report_site_dims_daily ${counts.siteDims.toLocaleString('en')} rows; file ${Math.round(fileMiB)} MiB (cached under bench/.cache).`,
         `The ${sizes.bigSites} CPC sites (${sizes.bigSiteDeals.toLocaleString('en')} deals each) have ${counts.bigClicks.toLocaleString('en')} of the clicks and ${counts.bigDaily.toLocaleString('en')} of report_daily's rows; no month is closed, so every day of a range is priced. The busiest site is one of them.`,
-        backfillMs === null ? 'Database reused from the cache (the backfill time is printed when it is built).' : `The migration's backfill built the rollups from the raw rows in ${(backfillMs / 1000).toFixed(1)} s.`,
-        'Every site: report_dims_daily (one dimension per day); one site: report_daily with one primary-key seek per day; deals of every site: report_daily over the range. Totals and the revenue chart: the category dimension; top sites: the partial covering index report_dims_money (migration 17).',
+        backfillMs === null
+          ? `Database reused from the cache (the backfill time is printed when it is built); it was at schema ${cachedVersion} and opening it (migrations included) took ${(migratedMs / 1000).toFixed(1)} s.`
+          : `The migration's backfill built the rollups from the raw rows in ${(backfillMs / 1000).toFixed(1)} s.`,
+        'Every site: report_dims_daily (one dimension per day); one site: report_site_dims_daily (one range seek), by deal report_daily with one primary-key seek per day; deals of every site: report_daily over the range. Totals and the revenue chart: the category dimension; top sites: the partial covering index report_dims_money (migration 17).',
         'The CSV row: exportReport + reportCsvStream read one period at a time and stream through csv-stringify (median of 3).',
       ],
     }, writeCost];
@@ -350,6 +360,6 @@ async function rollupWriteCost(quick: boolean, log: (line: string) => void): Pro
     title: `Click batch write cost with and without the rollups (${batches} batches per row, synchronous=NORMAL, WAL)`,
     columns: ['clicks per batch', 'distinct deals', 'µs per click: clicks only', 'µs per click: clicks + rollups', 'ratio'],
     rows,
-    notes: ['"clicks only" is the same multi-row INSERT the click writer uses, in one transaction per batch; "clicks + rollups" is storage.clicks.insertBatch (the same INSERT) and then storage.reports.rollUpClicks (the roll-up pass: sums of the clicks above the mark, upserts into report_daily, report_dims_daily and report_billable_daily, the mark moved), a roll-up per batch.'],
+    notes: ['"clicks only" is the same multi-row INSERT the click writer uses, in one transaction per batch; "clicks + rollups" is storage.clicks.insertBatch (the same INSERT) and then storage.reports.rollUpClicks (the roll-up pass: sums of the clicks above the mark, upserts into report_daily, report_dims_daily, report_site_dims_daily and report_billable_daily, the mark moved), a roll-up per batch.'],
   };
 }
