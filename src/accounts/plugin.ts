@@ -41,19 +41,33 @@ declare module 'fastify' {
 
 export const CSRF_COOKIE = 'dn_csrf';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-// Neither needs to know who is signed in, and /go is the hot path.
-const WITHOUT_USER = ['/go/', '/static/'];
+// Static files need not know who is signed in (and /go is not in this context at all).
+const WITHOUT_USER = '/static/';
 
 export interface AccessOptions {
   clock?: () => Date;
 }
 
-export async function registerAccess(app: FastifyInstance, storage: Storage, options: AccessOptions = {}): Promise<void> {
+export type Access = Awaited<ReturnType<typeof createAccountServices>> & { csrfHmacKey: string };
+
+export async function createAccess(storage: Storage, options: AccessOptions = {}): Promise<Access> {
   const services = await createAccountServices(storage, options.clock);
-  app.decorate('audit', services.audit);
-  app.decorate('accounts', services.accounts);
-  app.decorate('sessions', services.sessions);
-  app.decorate('siteTokens', services.siteTokens);
+  return { ...services, csrfHmacKey: await storage.settings.getOrCreate('csrf_hmac_key', newSecretKey) };
+}
+
+/** The account services, for every context (the root's and the pages'). */
+export function decorateAccess(app: FastifyInstance, access: Access): void {
+  app.decorate('audit', access.audit);
+  app.decorate('accounts', access.accounts);
+  app.decorate('sessions', access.sessions);
+  app.decorate('siteTokens', access.siteTokens);
+}
+
+/**
+ * Sessions (request.user), CSRF on every state-changing route and the area guards, for the routes
+ * of `app`'s context: the pages and the API (/go is outside it: a click needs no session).
+ */
+export async function registerAccessHooks(app: FastifyInstance, access: Access): Promise<void> {
 
   // The CSRF secret lives in its own cookie; each token is also bound to the session (or to
   // "anonymous"), so a token from before a sign-in does not work after it.
@@ -63,7 +77,7 @@ export async function registerAccess(app: FastifyInstance, storage: Storage, opt
     getUserInfo: csrfUserInfo,
     getToken: (request: FastifyRequest) => (request.body as { _csrf?: unknown } | undefined)?._csrf as string | undefined
       ?? (request.headers['x-csrf-token'] as string | undefined),
-    csrfOpts: { hmacKey: await storage.settings.getOrCreate('csrf_hmac_key', newSecretKey) },
+    csrfOpts: { hmacKey: access.csrfHmacKey },
   });
 
   app.decorateRequest('user', null);
@@ -72,9 +86,9 @@ export async function registerAccess(app: FastifyInstance, storage: Storage, opt
   app.decorateRequest('authorizedSite', null);
   app.decorateRequest('siteToken', null);
 
-  // Callback-style hooks, so that a request without a session cookie (every /go click) costs no promise.
+  // Callback-style hooks, so that a request without a session cookie costs no promise.
   const resumeSession = async (request: FastifyRequest, reply: FastifyReply, cookie: string) => {
-    const session = await app.sessions.resume(cookie);
+    const session = await access.sessions.resume(cookie);
     if (!session) {
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return;
@@ -85,7 +99,7 @@ export async function registerAccess(app: FastifyInstance, storage: Storage, opt
   };
   app.addHook('onRequest', (request, reply, done) => {
     const cookie = request.cookies[SESSION_COOKIE];
-    if (!cookie || WITHOUT_USER.some((prefix) => request.url.startsWith(prefix))) return done();
+    if (!cookie || request.url.startsWith(WITHOUT_USER)) return done();
     resumeSession(request, reply, cookie).then(() => done(), done);
   });
 

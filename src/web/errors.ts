@@ -45,7 +45,8 @@ const httpReason = (status: number): string =>
   ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 413: 'Payload Too Large', 429: 'Too Many Requests' } as Record<number, string>)[status]
   ?? (status >= 500 ? 'Internal Server Error' : 'Error');
 
-export function registerErrorHandlers(app: FastifyInstance): void {
+/** Failures of the context's routes (and of the contexts inside it that set none of their own). */
+export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
     if (error instanceof HttpError) return send(request, reply, error.statusCode, error.code, error.message);
     const validation = (error as FastifyError).validation;
@@ -60,6 +61,10 @@ export function registerErrorHandlers(app: FastifyInstance): void {
     const message = status >= 500 ? 'Internal error; it has been logged.' : error.message;
     return send(request, reply, status, error.code ?? 'DN_ERR_REQUEST', message);
   });
+}
+
+/** The 404 of every URL no route takes, answered with this context's hooks (its session, its cookies). */
+export function registerNotFoundHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     send(request, reply, 404, 'DN_ERR_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`));
 }

@@ -26,14 +26,15 @@ describe('access', () => {
     t.app.inject({ url, headers: { accept, ...(user ? { cookie: await cookieFor(user) } : {}) } });
 
   beforeEach(async () => {
-    t = await buildTestApp();
     // What a later route file does: declare the guard, use the site it leaves behind.
-    t.app.get('/owner/sites/:siteId/probe', {
-      preHandler: requireSiteOwner(siteIdParam()),
-      schema: { params: { type: 'object', properties: { siteId: { type: 'integer', minimum: 1 } } } },
-    }, async (request) => ({ site: request.authorizedSite!.slug }));
-    t.app.get('/operator/probe', { preHandler: requireOperator }, async () => ({ ok: true }));
-    t.app.get('/api/site-token/probe', { preHandler: requireSiteToken }, async (request) => ({ siteId: request.siteToken!.siteId }));
+    t = await buildTestApp(undefined, (pages) => {
+      pages.get('/owner/sites/:siteId/probe', {
+        preHandler: requireSiteOwner(siteIdParam()),
+        schema: { params: { type: 'object', properties: { siteId: { type: 'integer', minimum: 1 } } } },
+      }, async (request) => ({ site: request.authorizedSite!.slug }));
+      pages.get('/operator/probe', { preHandler: requireOperator }, async () => ({ ok: true }));
+      pages.get('/api/site-token/probe', { preHandler: requireSiteToken }, async (request) => ({ siteId: request.siteToken!.siteId }));
+    });
     [ownerA, ownerB, operator] = await Promise.all([
       createUser('a@example.com', 'owner'), createUser('b@example.com', 'owner'), createUser('ops@example.com', 'operator'),
     ]);
