@@ -144,7 +144,9 @@ async function decorateServices(app: FastifyInstance, services: AppServices): Pr
   app.decorateRequest('translator', {
     getter(this: { headers: Record<string, string | string[] | undefined>; cookies?: Record<string, string | undefined> }) {
       const header = this.headers['accept-language'];
-      return translator(requestLocale(this.cookies?.[LANGUAGE_COOKIE], Array.isArray(header) ? header[0] : header));
+      // The root context (/go's error pages) parses no cookies; the shopper's language choice is read here then.
+      const cookies = this.cookies ?? (typeof this.headers.cookie === 'string' ? fastifyCookie.parse(this.headers.cookie) : {});
+      return translator(requestLocale(cookies[LANGUAGE_COOKIE], Array.isArray(header) ? header[0] : header));
     },
   });
 }

@@ -89,6 +89,16 @@ describe('GET /go/:dealId', () => {
     expect(clickTokensOnDisk()).toEqual([]);
   });
 
+  it('answers a shopper\'s browser with a 404 page in the language the shopper chose, with the security headers', async () => {
+    const response = await t.app.inject({ url: '/go/999999', headers: { accept: 'text/html', 'accept-language': 'en', cookie: 'lang=zh-CN' } });
+    expect(response.statusCode).toBe(404);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.body).toContain('没有找到这个页面或团购。');
+    expect(response.headers['content-security-policy']).toBeTruthy();
+    const english = await t.app.inject({ url: '/go/999999', headers: { accept: 'text/html', 'accept-language': 'en' } });
+    expect(english.body).toContain('There is no such page or deal.');
+  });
+
   it.each([
     ['/go/abc'], ['/go/-1'], ['/go/1e3'], ['/go/0'], ['/go/http%3A%2F%2Fevil.example'], [`/go/1?sub=${'x'.repeat(65)}`], ['/go/1?sub=%3Cscript%3E'],
   ])('refuses %s with a 400 and no redirect', async (url) => {
