@@ -104,6 +104,9 @@ export async function buildApp(services: AppServices, options: FastifyServerOpti
     // Partners may attribute a click-out by our origin; /go sets its own policy too.
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
   });
+  // Declared before the view plugin, which otherwise gives every request (every click) an empty
+  // `reply.locals` in a hook of its own; the one page with locals makes them (credibility-view.ts).
+  app.decorateReply('locals', null);
   await app.register(fastifyView, {
     engine: { nunjucks },
     root: `${webDir}templates`,

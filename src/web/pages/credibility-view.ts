@@ -142,8 +142,8 @@ export function addCredibilityGlobals(env: Environment, app: FastifyInstance): v
  */
 export function registerCredibilityLocals(app: FastifyInstance): void {
   const dealPageLocals = async (request: FastifyRequest, reply: FastifyReply) => {
-    const locals = reply.locals;
-    if (!locals) return;
+    // Only this page has locals (app.ts keeps @fastify/view from giving every request, /go's too, an empty object).
+    const locals = (reply.locals ??= {}) as Record<string, unknown>;
     const tr = request.translator;
     const dealId = Number((request.params as { id?: string }).id);
     locals.credibilityFlag = Number.isSafeInteger(dealId) ? await app.storage.credibility.findDealFlag(dealId) : null;
