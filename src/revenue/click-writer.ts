@@ -9,13 +9,15 @@
 import type { ClicksRepository, NewClick } from '../storage';
 
 export interface ClickWriterOptions {
-  /** Folds committed clicks into the report rollups (storage.reports.rollUpClicks). */
-  rollUp?: () => Promise<unknown>;
+  /** Folds committed clicks into the report rollups, at most `limit` (storage.reports.rollUpClicks); returns how many. */
+  rollUp?: (limit?: number) => Promise<number>;
   rollUpEveryMs?: number;
 }
 
-/** A few times a second: each roll-up then covers a few thousand clicks, a millisecond or two of work. */
+/** A few times a second, each pass at most ROLL_UP_CLICKS clicks (about 10 ms of work at worst). */
 const ROLL_UP_EVERY_MS = 250;
+/** A full pass means a backlog: the next batch asks for another at once. */
+const ROLL_UP_CLICKS = 2_000;
 
 interface Pending {
   click: NewClick;
@@ -98,7 +100,8 @@ export class ClickWriter {
     this.lastRollUp = now;
     // After the batch's answers are on their way; a failure is retried by the next one (or the next report read).
     this.rollingUp = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(rollUp)
+      .then(() => rollUp(ROLL_UP_CLICKS))
+      .then((covered) => { if (covered >= ROLL_UP_CLICKS) this.lastRollUp = 0; })
       .catch((error: unknown) => console.error('dealnav: rolling clicks up into the reports failed; the next batch tries again:', error))
       .finally(() => { this.rollingUp = null; });
   }

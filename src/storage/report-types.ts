@@ -82,8 +82,8 @@ export interface RollupRow {
 
 /** Every read first folds in the clicks committed since the last roll-up, so it counts them all. */
 export interface ReportsRepository {
-  /** Folds committed clicks not yet counted into the rollups; returns how many click ids it covered. */
-  rollUpClicks(): Promise<number>;
+  /** Folds committed clicks not yet counted into the rollups (at most `limit` click ids); returns how many it covered. */
+  rollUpClicks(limit?: number): Promise<number>;
   /** Rows ordered by period, group, currency. */
   rollup(query: RollupQuery): Promise<RollupRow[]>;
   linePage(query: LinePageQuery): Promise<LinePage>;

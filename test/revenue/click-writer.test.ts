@@ -49,7 +49,7 @@ describe('ClickWriter (group commit)', () => {
   it('asks for a roll-up after the batch is answered, at most every rollUpEveryMs, and once more when drained', async () => {
     const { repo } = fakeClicks(() => false);
     const events: string[] = [];
-    const writer = await ClickWriter.open(repo, { rollUp: async () => { events.push('roll-up'); }, rollUpEveryMs: 60_000 });
+    const writer = await ClickWriter.open(repo, { rollUp: async () => { events.push('roll-up'); return 1; }, rollUpEveryMs: 60_000 });
     await writer.record(click(writer.allocateId())).then(() => events.push('answered 1'));
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
@@ -59,5 +59,19 @@ describe('ClickWriter (group commit)', () => {
     expect(events).toEqual(['answered 1', 'roll-up', 'answered 2']);
     await writer.drain();
     expect(events).toEqual(['answered 1', 'roll-up', 'answered 2', 'roll-up']);
+  });
+
+  it('asks again after the next batch when a roll-up pass was full (a backlog), whatever the interval', async () => {
+    const { repo } = fakeClicks(() => false);
+    const limits: (number | undefined)[] = [];
+    const writer = await ClickWriter.open(repo, { rollUp: async (limit) => { limits.push(limit); return limit ?? 0; }, rollUpEveryMs: 60_000 });
+    for (let batch = 0; batch < 3; batch++) {
+      await writer.record(click(writer.allocateId()));
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(limits).toEqual([2_000, 2_000, 2_000]); // every pass full: one after each batch
+    await writer.drain();
+    expect(limits.at(-1)).toBeUndefined(); // drain folds in everything
   });
 });

@@ -396,4 +396,18 @@ describe('report rollups', () => {
       { key: 'food', currency: 'CNY', billable: 0, conversions: 1, commission: 2000 }, // 20 % of 100.00
     ]);
   });
+
+  it('fold a backlog up to a given number of clicks, and all of it, once, without one', async () => {
+    const now = new Date();
+    const clicks = Array.from({ length: 4_500 }, (_, i) => ({
+      id: i + 1, token: `${(i + 1).toString(36)}-x`, dealId: deals.hotpot!, siteId: letuan.id, createdAt: now, city: 'chengdu', category: 'food',
+      subId: null, referrer: null, userAgent: BROWSER, ipHash: `ip${i}`, isBot: false, isDuplicate: false,
+    }));
+    for (let i = 0; i < clicks.length; i += 500) await storage.clicks.insertBatch(clicks.slice(i, i + 500));
+    expect(await storage.reports.rollUpClicks(10)).toBe(10);
+    expect(await storage.reports.rollUpClicks(2_500)).toBe(2_500);
+    // Everything left, in passes: the report then counts every click once.
+    expect(await storage.reports.rollUpClicks()).toBe(1_990);
+    expect(await totals(storage)).toEqual([{ key: String(letuan.id), currency: '', billable: 4_500, conversions: 0, commission: 0 }]);
+  });
 });

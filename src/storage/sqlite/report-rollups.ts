@@ -29,6 +29,12 @@ import type { CpcDayPrice, ReportGrain, ReportGroupBy, ReportPeriodGrain, Report
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database';
 
+/**
+ * The most click ids one roll-up transaction covers: over 2,000 deals, 2,500 clicks with distinct
+ * keys took 13-17 ms (7,500 took 36-49 ms), time in which the event loop answers no click.
+ */
+const PASS_CLICKS = 2_000;
+
 /** Folds clicks above the mark into the tables; see "Who keeps them current" above. */
 const CLICK_ROLLUP_SQL = {
   temp: `CREATE TEMP TABLE IF NOT EXISTS click_rollup_sums (
@@ -87,24 +93,34 @@ export function createClickRollups(db: SqliteDatabase) {
   const clear = db.prepare(CLICK_ROLLUP_SQL.clear);
   const advance = db.prepare<[number]>(CLICK_ROLLUP_SQL.advance);
   // IMMEDIATE: the mark is read and moved under the write lock, so two processes never fold the same clicks.
-  const rollUp = db.transaction((): number => {
+  const rollUpTo = db.transaction((limit: number): number => {
     const range = mark.get()!;
     if (range.last <= range.mark) return 0;
-    sum.run(range);
+    const last = Math.min(range.last, range.mark + limit);
+    sum.run({ mark: range.mark, last });
     daily.run();
     dims.run();
     siteDims.run();
     billable.run();
     clear.run();
-    advance.run(range.last);
-    return range.last - range.mark;
+    advance.run(last);
+    return last - range.mark;
   }).immediate;
   return {
-    /** Folds in the clicks committed since the last call; returns how many ids it covered. */
-    rollUp(): number {
-      // Cheap when there is nothing to do, without taking the write lock.
-      const range = mark.get()!;
-      return range.last <= range.mark ? 0 : rollUp();
+    /**
+     * Folds in the clicks committed since the last call, at most `limit` click ids in one
+     * transaction; returns how many ids it covered. Without a limit, everything (in passes of
+     * PASS_CLICKS, so no transaction holds the write lock for long).
+     */
+    rollUp(limit = Infinity): number {
+      let covered = 0;
+      while (covered < limit) {
+        // Cheap when there is nothing to do, without taking the write lock.
+        const range = mark.get()!;
+        if (range.last <= range.mark) break;
+        covered += rollUpTo(Math.min(PASS_CLICKS, limit - covered));
+      }
+      return covered;
     },
     mark(): number {
       return markOnly.get()!.mark;
@@ -362,8 +378,8 @@ export function createReportRollupsRepository(db: SqliteDatabase, clickRollups: 
       clickRollups.rollUp();
       return billableByDayCategory.all({ siteId, fromDay, toDay });
     },
-    async rollUpClicks() {
-      return clickRollups.rollUp();
+    async rollUpClicks(limit) {
+      return clickRollups.rollUp(limit);
     },
     async dealTitles(ids) {
       if (ids.length === 0) return new Map();
