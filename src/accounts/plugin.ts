@@ -68,7 +68,6 @@ export function decorateAccess(app: FastifyInstance, access: Access): void {
  * of `app`'s context: the pages and the API (/go is outside it: a click needs no session).
  */
 export async function registerAccessHooks(app: FastifyInstance, access: Access): Promise<void> {
-
   // The CSRF secret lives in its own cookie; each token is also bound to the session (or to
   // "anonymous"), so a token from before a sign-in does not work after it.
   await app.register(fastifyCsrfProtection, {
