@@ -45,7 +45,7 @@ export async function startServer(
   } = {},
 ): Promise<RunningServer> {
   const storage = await openStorage(config.dbPath);
-  const writer = await ClickWriter.open(storage.clicks, { rollUp: () => storage.reports.rollUpClicks() });
+  const writer = await ClickWriter.open(storage.clicks, { rollUp: (limit) => storage.reports.rollUpClicks(limit) });
   const clickService = await ClickService.create(storage, writer, undefined, clickGuardOptions());
   const alertSettings = options.alerts ?? alertSettingsFromEnv();
   const mailer = createMailer(alertSettings);

@@ -154,7 +154,7 @@ describe('report rollups', () => {
     await storage.revenue.addTerm({ ...term, siteId: haotuan.id, model: 'cps', rateBp: 850 });
     await storage.revenue.addTerm({ ...term, siteId: haotuan.id, model: 'cpc', flatMinor: 5, currency: 'USD' });
     // As the server wires it, but rolling up after every batch: the mark moves many times through the mix.
-    writer = await ClickWriter.open(storage.clicks, { rollUp: () => storage.reports.rollUpClicks(), rollUpEveryMs: 0 });
+    writer = await ClickWriter.open(storage.clicks, { rollUp: (limit) => storage.reports.rollUpClicks(limit), rollUpEveryMs: 0 });
     clicks = await ClickService.create(storage, writer, undefined, { duplicateWindowMs: 30 * 60_000, requestsPerMinute: 6, maxVisitors: 1000 });
     postbacks = await PostbackService.create(storage, { now: () => clock });
   });
