@@ -171,8 +171,7 @@ async function registerPagesContext(app: FastifyInstance, access: Access): Promi
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
   await app.register(fastifyStatic, { root: `${webDir}public`, prefix: '/static/' });
-  // The pages' own error handler (the same answers, with the session's header) and the 404 page of every unknown URL.
-  registerErrorHandler(app);
+  // The 404 page of every unknown URL, with this context's session. Failures use the root's error handler.
   registerNotFoundHandler(app);
   // Sessions (request.user), CSRF on every state-changing route: before any route.
   await registerAccessHooks(app, access);
