@@ -70,11 +70,11 @@ function recompute(db: Database.Database): FineRow[] {
   return [...rows.values()].filter(nonZero);
 }
 
-function dimsOf(fine: FineRow[]): DimRow[] {
-  const rows = new Map<string, DimRow>();
+/** The measures of `fine` summed under each key `keysOf` gives a row (zero rows left out). */
+function sumsBy<Key extends object>(fine: FineRow[], keysOf: (row: FineRow) => Key[]): (Key & Measures)[] {
+  const rows = new Map<string, Key & Measures>();
   for (const row of fine) {
-    for (const [dim, value] of [['site', String(row.site_id)], ['category', row.category], ['city', row.city], ['sub', row.sub_id]] as const) {
-      const key = { dim, day: row.day, value, currency: row.currency };
+    for (const key of keysOf(row)) {
       const id = JSON.stringify(key);
       const target = rows.get(id) ?? rows.set(id, { ...key, ...zero() }).get(id)!;
       for (const m of MEASURES) target[m] += row[m];
@@ -83,19 +83,14 @@ function dimsOf(fine: FineRow[]): DimRow[] {
   return [...rows.values()].filter(nonZero);
 }
 
+const dimsOf = (fine: FineRow[]): DimRow[] => sumsBy(fine, (row) =>
+  ([['site', String(row.site_id)], ['category', row.category], ['city', row.city], ['sub', row.sub_id]] as const)
+    .map(([dim, value]) => ({ dim, day: row.day, value, currency: row.currency })));
+
 /** report_site_dims_daily recomputed: dimsOf per site (no 'site' dimension). */
-function siteDimsOf(fine: FineRow[]): SiteDimRow[] {
-  const rows = new Map<string, SiteDimRow>();
-  for (const row of fine) {
-    for (const [dim, value] of [['category', row.category], ['city', row.city], ['sub', row.sub_id]] as const) {
-      const key = { site_id: row.site_id, dim, day: row.day, value, currency: row.currency };
-      const id = JSON.stringify(key);
-      const target = rows.get(id) ?? rows.set(id, { ...key, ...zero() }).get(id)!;
-      for (const m of MEASURES) target[m] += row[m];
-    }
-  }
-  return [...rows.values()].filter(nonZero);
-}
+const siteDimsOf = (fine: FineRow[]): SiteDimRow[] => sumsBy(fine, (row) =>
+  ([['category', row.category], ['city', row.city], ['sub', row.sub_id]] as const)
+    .map(([dim, value]) => ({ site_id: row.site_id, dim, day: row.day, value, currency: row.currency })));
 
 /** report_billable_daily recomputed from the click rows of `fine`: billable clicks per day × site × category, in all and per city and sub id. */
 function billableOf(fine: FineRow[]): BillableRow[] {
